@@ -1,0 +1,539 @@
+//! The scan: discover → per file in parallel (read once, parse, index, dispatch) → project
+//! pass → sort. Only diagnostics, notifications and compact facts leave a worker; trees are
+//! dropped with their file.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Fnv64, Location, Notification, NotificationLevel, Related};
+use crate::discover::{discover, relative_path, scan_root, DiscoverError, Discovered};
+use crate::facts::{FactStore, FileFacts, Project};
+use crate::index::Index;
+use crate::lang::{FileKind, Language};
+use crate::result::ScanResult;
+use crate::rule::{normalised, FileCtx, ProjectSink, Report, Sink};
+use crate::ruleset::RuleSet;
+use crate::source::LineIndex;
+
+/// Files larger than this are skipped by default.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+/// Source files at least this large whose average line is longer than
+/// [`MINIFIED_AVG_LINE`] bytes are taken for minified or bundled output and skipped.
+pub const MINIFIED_MIN_SIZE: usize = 4096;
+pub const MINIFIED_AVG_LINE: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Files and directories to scan (relative to `cwd` or absolute).
+    pub paths: Vec<PathBuf>,
+    /// The directory paths are relative to; the scan root when every path is inside it.
+    pub cwd: PathBuf,
+    /// Keep the text of files with findings (the human reporter draws source frames).
+    pub keep_sources: bool,
+    pub max_file_size: u64,
+}
+
+impl ScanOptions {
+    pub fn new(paths: Vec<PathBuf>, cwd: PathBuf) -> ScanOptions {
+        ScanOptions {
+            paths,
+            cwd,
+            keep_sources: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ScanError {
+    PathNotFound(PathBuf),
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::PathNotFound(p) => write!(f, "path not found: {}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+thread_local! {
+    static PARSERS: RefCell<[Option<tree_sitter::Parser>; 4]> = const { RefCell::new([None, None, None, None]) };
+    static IN_FILE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread is analysing a file right now. A panic hook uses it to stay quiet
+/// about panics the scan catches and reports as an internal error for that file.
+pub fn in_file_analysis() -> bool {
+    IN_FILE.with(Cell::get)
+}
+
+/// Runs a scan.
+pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError> {
+    let started = Instant::now();
+    let cwd = opts.cwd.canonicalize().unwrap_or_else(|_| opts.cwd.clone());
+    let mut paths = Vec::with_capacity(opts.paths.len());
+    for p in &opts.paths {
+        let abs = if p.is_absolute() {
+            p.clone()
+        } else {
+            cwd.join(p)
+        };
+        let abs = abs
+            .canonicalize()
+            .map_err(|_| ScanError::PathNotFound(p.clone()))?;
+        paths.push(abs);
+    }
+    let root = scan_root(&paths, &cwd);
+    let wants_text = rules.wants_text_files();
+    let files = discover(&paths, &|kind| match kind {
+        FileKind::Source(_) => true,
+        FileKind::Text(_) => wants_text,
+    })
+    .map_err(|e| match e {
+        DiscoverError::NotFound(p) => ScanError::PathNotFound(p),
+    })?;
+
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|file| analyze_caught(file, &root, rules, opts))
+        .collect();
+
+    let mut result = ScanResult {
+        root: root.clone(),
+        ..ScanResult::default()
+    };
+    let mut facts = Vec::with_capacity(outcomes.len());
+    let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
+    for o in outcomes {
+        result.files_scanned += usize::from(o.scanned);
+        result.diagnostics.extend(o.diagnostics);
+        result.notifications.extend(o.notifications);
+        if let Some(src) = o.source {
+            sources.insert(o.path.clone(), src);
+        }
+        if o.scanned {
+            facts.push(FileFacts {
+                path: o.path,
+                kind: o.kind,
+                facts: o.facts,
+            });
+        }
+    }
+    facts.sort_by(|a, b| a.path.cmp(&b.path));
+    result.diagnostics.extend(project_pass(
+        &root,
+        &facts,
+        rules,
+        &mut result.notifications,
+    ));
+
+    result
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    result.notifications.sort();
+    if opts.keep_sources {
+        let with_findings: std::collections::BTreeSet<&str> = result
+            .diagnostics
+            .iter()
+            .flat_map(|d| {
+                std::iter::once(d.location.path.as_str())
+                    .chain(d.related.iter().map(|r| r.location.path.as_str()))
+            })
+            .collect();
+        sources.retain(|p, _| with_findings.contains(p.as_str()));
+        result.sources = sources;
+    }
+    result.duration = started.elapsed();
+    Ok(result)
+}
+
+struct FileOutcome {
+    path: String,
+    kind: FileKind,
+    scanned: bool,
+    diagnostics: Vec<Diagnostic>,
+    notifications: Vec<Notification>,
+    facts: FactStore,
+    source: Option<Arc<str>>,
+}
+
+fn analyze_caught(
+    file: &Discovered,
+    root: &Path,
+    rules: &RuleSet,
+    opts: &ScanOptions,
+) -> FileOutcome {
+    let path = relative_path(&file.path, root);
+    IN_FILE.with(|f| f.set(true));
+    let outcome = catch_unwind(AssertUnwindSafe(|| analyze(file, &path, rules, opts)));
+    IN_FILE.with(|f| f.set(false));
+    match outcome {
+        Ok(o) => o,
+        Err(payload) => {
+            // The parser of this thread may be mid-parse: start the next file with a new one.
+            PARSERS.with(|p| {
+                if let Ok(mut p) = p.try_borrow_mut() {
+                    *p = [None, None, None, None];
+                }
+            });
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            FileOutcome {
+                notifications: vec![Notification {
+                    path: path.clone(),
+                    level: NotificationLevel::Error,
+                    message: format!(
+                        "internal error while analysing this file ({what}); its findings are incomplete. Please report this bug"
+                    ),
+                }],
+                ..FileOutcome::empty(path, file.kind)
+            }
+        }
+    }
+}
+
+impl FileOutcome {
+    fn empty(path: String, kind: FileKind) -> FileOutcome {
+        FileOutcome {
+            path,
+            kind,
+            scanned: false,
+            diagnostics: Vec::new(),
+            notifications: Vec::new(),
+            facts: FactStore::default(),
+            source: None,
+        }
+    }
+
+    fn skipped(
+        path: String,
+        kind: FileKind,
+        level: NotificationLevel,
+        message: String,
+    ) -> FileOutcome {
+        let notification = Notification {
+            path: path.clone(),
+            level,
+            message,
+        };
+        FileOutcome {
+            notifications: vec![notification],
+            ..FileOutcome::empty(path, kind)
+        }
+    }
+}
+
+fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -> FileOutcome {
+    let path = path.to_string();
+    let warn = NotificationLevel::Warning;
+    match std::fs::metadata(&file.path) {
+        Ok(m) if m.len() > opts.max_file_size => {
+            return FileOutcome::skipped(
+                path,
+                file.kind,
+                warn,
+                format!(
+                    "skipped: {} bytes is over the {} byte size limit",
+                    m.len(),
+                    opts.max_file_size
+                ),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return FileOutcome::skipped(path, file.kind, warn, format!("could not read: {e}"))
+        }
+    }
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileOutcome::skipped(path, file.kind, warn, format!("could not read: {e}"))
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return FileOutcome::skipped(path, file.kind, warn, "skipped: binary file".to_string());
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return FileOutcome::skipped(
+                path,
+                file.kind,
+                warn,
+                format!(
+                    "skipped: not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        }
+    };
+    let lines = LineIndex::new(&text);
+    if let FileKind::Source(_) = file.kind {
+        if text.len() >= MINIFIED_MIN_SIZE && text.len() / lines.line_count() > MINIFIED_AVG_LINE {
+            return FileOutcome::skipped(
+                path,
+                file.kind,
+                warn,
+                format!(
+                    "skipped: looks minified or bundled (average line length {} bytes)",
+                    text.len() / lines.line_count()
+                ),
+            );
+        }
+    }
+
+    let mut notifications = Vec::new();
+    let mut sink = Sink::default();
+    match file.kind {
+        FileKind::Source(lang) => {
+            let Some(tree) = parse(lang, &text) else {
+                return FileOutcome::skipped(
+                    path,
+                    file.kind,
+                    warn,
+                    "could not be parsed".to_string(),
+                );
+            };
+            if tree.root_node().has_error() {
+                notifications.push(Notification {
+                    path: path.clone(),
+                    level: NotificationLevel::Note,
+                    message: "has syntax errors; analysed what the parser could recover"
+                        .to_string(),
+                });
+            }
+            let index = Index::build(&tree, &text, lang);
+            let ctx = FileCtx {
+                path: &path,
+                kind: file.kind,
+                source: &text,
+                lines: &lines,
+                index: &index,
+            };
+            dispatch(&ctx, lang, rules, &mut sink);
+        }
+        FileKind::Text(_) => {
+            let index = Index::empty(&text);
+            let ctx = FileCtx {
+                path: &path,
+                kind: file.kind,
+                source: &text,
+                lines: &lines,
+                index: &index,
+            };
+            for entry in rules.entries() {
+                if entry.rule.wants_text_files() && entry.rule.applies(&ctx) {
+                    sink.rule = entry.id();
+                    entry.rule.check_file(&ctx, &mut sink);
+                }
+            }
+        }
+    }
+
+    let diagnostics = finish_reports(
+        &path,
+        &text,
+        &lines,
+        std::mem::take(&mut sink.reports),
+        rules,
+    );
+    let keep = opts.keep_sources && (!diagnostics.is_empty() || !sink.facts.is_empty());
+    FileOutcome {
+        path,
+        kind: file.kind,
+        scanned: true,
+        diagnostics,
+        notifications,
+        facts: sink.facts,
+        source: keep.then(|| Arc::from(text)),
+    }
+}
+
+fn parse(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let slot = &mut parsers[lang.index()];
+        if slot.is_none() {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&lang.grammar()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(text, None)
+    })
+}
+
+/// Pass 2: one linear walk of the index; each node goes only to the rules bucketed for its
+/// kind, and only to rules whose `applies` pre-check passed for this file.
+fn dispatch(ctx: &FileCtx<'_>, lang: Language, rules: &RuleSet, sink: &mut Sink) {
+    let entries = rules.entries();
+    let active: Vec<bool> = entries
+        .iter()
+        .map(|e| e.runs_on(lang) && e.rule.applies(ctx))
+        .collect();
+    if !active.iter().any(|&a| a) {
+        return;
+    }
+    let bucket = rules.bucket(lang);
+    for id in 0..ctx.len() as u32 {
+        let Some(list) = bucket.get(ctx.kind_id(id) as usize) else {
+            continue;
+        };
+        for &r in list {
+            if active[r as usize] {
+                let entry = &entries[r as usize];
+                sink.rule = entry.id();
+                entry.rule.check(id, ctx, sink);
+            }
+        }
+    }
+    for (entry, _) in entries.iter().zip(&active).filter(|(_, &a)| a) {
+        sink.rule = entry.id();
+        entry.rule.check_file(ctx, sink);
+    }
+}
+
+/// Turns a file's reports into diagnostics: positions, severity, fingerprints. Identical
+/// reports (same rule, range and message) are merged.
+fn finish_reports(
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    mut reports: Vec<Report>,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    reports.sort_by(|a, b| {
+        (a.rule, a.start_byte, a.end_byte, &a.message).cmp(&(
+            b.rule,
+            b.start_byte,
+            b.end_byte,
+            &b.message,
+        ))
+    });
+    reports.dedup_by(|b, a| {
+        a.rule == b.rule
+            && a.start_byte == b.start_byte
+            && a.end_byte == b.end_byte
+            && a.message == b.message
+    });
+    let mut occurrences: HashMap<(&'static str, String), u32> = HashMap::new();
+    let mut out = Vec::with_capacity(reports.len());
+    for r in reports {
+        let key = r
+            .fingerprint_key
+            .clone()
+            .unwrap_or_else(|| normalised(text.get(r.start_byte..r.end_byte).unwrap_or("")));
+        let n = occurrences.entry((r.rule, key.clone())).or_insert(0);
+        let fingerprint = fingerprint(r.rule, path, &key, *n);
+        *n += 1;
+        let location = |s: usize, e: usize| Location {
+            path: path.to_string(),
+            span: lines.span(text, s, e),
+        };
+        out.push(Diagnostic {
+            rule: r.rule,
+            severity: rules
+                .severity_of(r.rule)
+                .unwrap_or(crate::Severity::Warning),
+            message: r.message,
+            location: location(r.start_byte, r.end_byte),
+            related: r
+                .related
+                .into_iter()
+                .map(|(s, e, message)| Related {
+                    location: location(s, e),
+                    message,
+                })
+                .collect(),
+            help: r.help,
+            fingerprint,
+        });
+    }
+    out
+}
+
+fn fingerprint(rule: &str, path: &str, key: &str, occurrence: u32) -> String {
+    let h = Fnv64::default()
+        .field(rule)
+        .field(path)
+        .field(key)
+        .write(&occurrence.to_le_bytes())
+        .finish();
+    format!("{h:016x}")
+}
+
+fn project_pass(
+    root: &Path,
+    files: &[FileFacts],
+    rules: &RuleSet,
+    notifications: &mut Vec<Notification>,
+) -> Vec<Diagnostic> {
+    let project = Project { root, files };
+    let mut out = Vec::new();
+    let mut occurrences: HashMap<(&'static str, String, String), u32> = HashMap::new();
+    for entry in rules.entries() {
+        let mut sink = ProjectSink {
+            rule: entry.id(),
+            reports: Vec::new(),
+        };
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            entry.rule.check_project(&project, &mut sink)
+        }));
+        if run.is_err() {
+            notifications.push(Notification {
+                path: String::new(),
+                level: NotificationLevel::Error,
+                message: format!(
+                    "internal error in the project pass of `{}`; its project findings are incomplete. Please report this bug",
+                    entry.id()
+                ),
+            });
+            continue;
+        }
+        let mut reports = sink.reports;
+        reports.sort_by(|a, b| {
+            (&a.location.path, a.location.span.start_byte, &a.message).cmp(&(
+                &b.location.path,
+                b.location.span.start_byte,
+                &b.message,
+            ))
+        });
+        for r in reports {
+            let n = occurrences
+                .entry((r.rule, r.location.path.clone(), r.fingerprint_key.clone()))
+                .or_insert(0);
+            let fingerprint = fingerprint(r.rule, &r.location.path, &r.fingerprint_key, *n);
+            *n += 1;
+            out.push(Diagnostic {
+                rule: r.rule,
+                severity: entry.severity,
+                message: r.message,
+                location: r.location,
+                related: r
+                    .related
+                    .into_iter()
+                    .map(|(location, message)| Related { location, message })
+                    .collect(),
+                help: r.help,
+                fingerprint,
+            });
+        }
+    }
+    out
+}
+
+/// The scan root and relative path helpers, re-exported for the CLI.
+pub fn root_for(paths: &[PathBuf], cwd: &Path) -> PathBuf {
+    scan_root(paths, cwd)
+}
