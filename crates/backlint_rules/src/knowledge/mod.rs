@@ -1,0 +1,3 @@
+//! Shared knowledge tables. Each table is data, so later configuration can extend it.
+pub mod auth;
+pub mod browser;

@@ -1,0 +1,1 @@
+pub mod jwt_in_local_storage;
