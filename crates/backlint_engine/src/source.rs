@@ -87,9 +87,10 @@ mod tests {
         let x = text.rfind('x').unwrap();
         let p = idx.position(text, x);
         assert_eq!(p.line, 2);
-        // `const é = "😀"; ` is 16 characters, 17 UTF-16 units, 19 bytes.
-        assert_eq!(p.column, 17);
-        assert_eq!(p.column_utf16, 18);
+        // `const é = "😀"; ` is 15 characters, 16 UTF-16 units, 19 bytes.
+        assert_eq!(p.column, 16);
+        assert_eq!(p.column_utf16, 17);
+        assert_eq!(x - idx.line_start(1), 19);
         assert_eq!(idx.position(text, 0).column, 1);
         assert_eq!(idx.line_text(text, 1), "const é = \"😀\"; x");
     }
