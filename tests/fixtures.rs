@@ -1,0 +1,201 @@
+//! The fixture harness. Every file under `fixtures/<rule-id>/` is scanned with ALL rules and
+//! its findings are compared with its inline annotations (semgrep's convention):
+//!
+//! - `// ruleid: <id>[, <id>]` directly above a line where a finding of `<id>` must start;
+//! - `// ok: <id>` above a line that must not be flagged by `<id>`;
+//! - `// todoruleid: <id>` / `// todook: <id>`: known misses / false alarms, which must keep
+//!   failing: once one passes, the test asks to promote it (strict xfail).
+//!
+//! Annotations may be stacked; they apply to the next line that is not an annotation. The
+//! comment may be `//`, `#`, `;`, `/* … */` or JSX's `{/* … */}`. Any finding not matched by a
+//! `ruleid` is noisy; a file without annotations fails (it proves nothing). Loose files of a
+//! rule folder are scanned together; each `app-*/` folder is scanned as its own project.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use backlint_engine::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    RuleId,
+    Ok,
+    TodoRuleId,
+    TodoOk,
+}
+
+/// `(line, rule) -> mark` for one file (lines 1-based).
+fn annotations(text: &str) -> BTreeMap<(u32, String), Mark> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = BTreeMap::new();
+    let mut pending: Vec<(Mark, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match parse_annotation(line) {
+            Some(marks) => pending.extend(marks),
+            None => {
+                for (mark, rule) in pending.drain(..) {
+                    out.insert((i as u32 + 1, rule), mark);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
+    let mut t = line.trim();
+    for open in ["{/*", "/*", "//", "#", ";"] {
+        if let Some(rest) = t.strip_prefix(open) {
+            t = rest.trim();
+            break;
+        }
+    }
+    let t = t.trim_end_matches("*/}").trim_end_matches("*/").trim();
+    let (mark, rest) = [
+        ("todoruleid:", Mark::TodoRuleId),
+        ("todook:", Mark::TodoOk),
+        ("ruleid:", Mark::RuleId),
+        ("ok:", Mark::Ok),
+    ]
+    .into_iter()
+    .find_map(|(p, m)| t.strip_prefix(p).map(|r| (m, r)))?;
+    // Anything after ` -- ` or ` // ` is a reason, not a rule id.
+    let ids = rest.split(" -- ").next().unwrap_or("").split(" //").next().unwrap_or("");
+    Some(
+        ids.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .map(|id| (mark, id))
+            .collect(),
+    )
+}
+
+fn is_fixture_file(path: &Path) -> bool {
+    path.is_file() && FileKind::of(path).is_some()
+}
+
+/// The groups of files scanned together: loose files of each rule folder, and each `app-*`.
+fn groups(root: &Path) -> Vec<Vec<PathBuf>> {
+    let mut groups = Vec::new();
+    let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures"))
+        .expect("fixtures/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    rules.sort();
+    for dir in rules {
+        let mut loose = Vec::new();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("rule fixture folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                groups.push(vec![p]);
+            } else if is_fixture_file(&p) {
+                loose.push(p);
+            }
+        }
+        if !loose.is_empty() {
+            groups.push(loose);
+        }
+    }
+    groups
+}
+
+fn files_of(group: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = group.to_vec();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).expect("dir").filter_map(|e| e.ok().map(|e| e.path())));
+        } else if is_fixture_file(&p) && p.file_name().is_some_and(|n| n != "backlint.toml") {
+            files.push(p);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_fixture_matches_its_annotations() {
+    let root = support::repo_root();
+    let known: BTreeSet<String> = backlint_rules::all().map(|(r, _)| r.id().to_string()).collect();
+    let mut failures = Vec::new();
+    let mut counted = 0usize;
+    for group in groups(&root) {
+        let result = support::scan_paths(&group);
+        for n in &result.notifications {
+            if n.level >= backlint_engine::NotificationLevel::Warning {
+                failures.push(format!("{}: {} {}", n.path, n.level.as_str(), n.message));
+            }
+        }
+        let mut found: BTreeMap<String, BTreeMap<(u32, String), String>> = BTreeMap::new();
+        for d in &result.diagnostics {
+            found
+                .entry(d.location.path.clone())
+                .or_default()
+                .insert((d.location.span.start.line, d.rule.to_string()), d.message.clone());
+        }
+        for file in files_of(&group) {
+            let rel = backlint_engine::discover::relative_path(&file, &root);
+            let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
+            let expected = annotations(&text);
+            if expected.is_empty() {
+                failures.push(format!("{rel}: no ruleid/ok annotations (a fixture must prove something)"));
+                continue;
+            }
+            counted += 1;
+            let got = found.remove(&rel).unwrap_or_default();
+            for ((line, rule), mark) in &expected {
+                if !known.contains(rule) {
+                    failures.push(format!("{rel}:{line}: annotation names unknown rule `{rule}`"));
+                    continue;
+                }
+                let hit = got.contains_key(&(*line, rule.clone()));
+                match (mark, hit) {
+                    (Mark::RuleId, false) => failures.push(format!("{rel}:{line}: missing {rule}")),
+                    (Mark::Ok, true) => failures.push(format!(
+                        "{rel}:{line}: noisy {rule} ({})",
+                        got[&(*line, rule.clone())]
+                    )),
+                    (Mark::TodoRuleId, true) => failures.push(format!(
+                        "{rel}:{line}: todoruleid {rule} is found now: promote it to ruleid"
+                    )),
+                    (Mark::TodoOk, false) => failures.push(format!(
+                        "{rel}:{line}: todook {rule} is clean now: promote it to ok"
+                    )),
+                    _ => {}
+                }
+            }
+            for ((line, rule), message) in &got {
+                let mark = expected.get(&(*line, rule.clone()));
+                if !matches!(mark, Some(Mark::RuleId) | Some(Mark::TodoOk)) && mark != Some(&Mark::Ok) {
+                    failures.push(format!("{rel}:{line}: noisy {rule} ({message})"));
+                }
+            }
+        }
+        for (path, got) in found {
+            for ((line, rule), message) in got {
+                failures.push(format!("{path}:{line}: noisy {rule} ({message}) in a file the harness did not expect"));
+            }
+        }
+    }
+    assert!(counted > 0, "no fixture files found");
+    assert!(failures.is_empty(), "{} fixture failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn annotation_parser_reads_every_comment_style() {
+    let text = "// ruleid: a, b\n# ok: c -- why\n{/* todoruleid: d */}\nx\n/* todook: e */\ny\n";
+    let a = annotations(text);
+    assert_eq!(a.get(&(4, "a".into())), Some(&Mark::RuleId));
+    assert_eq!(a.get(&(4, "b".into())), Some(&Mark::RuleId));
+    assert_eq!(a.get(&(4, "c".into())), Some(&Mark::Ok));
+    assert_eq!(a.get(&(4, "d".into())), Some(&Mark::TodoRuleId));
+    assert_eq!(a.get(&(6, "e".into())), Some(&Mark::TodoOk));
+    assert_eq!(a.len(), 5);
+}
