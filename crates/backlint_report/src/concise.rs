@@ -1,0 +1,20 @@
+//! `concise`: one `path:line:col: severity[rule-id] message` line per diagnostic, nothing else.
+//! The column is the 1-based character column ([`backlint_engine::Position::column`]).
+
+use std::io;
+
+use crate::{location_text, one_line, ReportInput};
+
+pub(crate) fn render(input: &ReportInput, out: &mut dyn io::Write) -> io::Result<()> {
+    for d in &input.result.diagnostics {
+        writeln!(
+            out,
+            "{}: {}[{}] {}",
+            location_text(&d.location),
+            d.severity,
+            d.rule,
+            one_line(&d.message)
+        )?;
+    }
+    Ok(())
+}
