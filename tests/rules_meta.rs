@@ -31,22 +31,40 @@ fn registry_docs_and_fixtures_have_no_orphans() {
     let registered: BTreeSet<String> = backlint_rules::registry::RULES
         .iter()
         .map(|r| {
-            assert_eq!(r.id, r.rule.id(), "registry line for `{}` names another rule", r.id);
+            assert_eq!(
+                r.id,
+                r.rule.id(),
+                "registry line for `{}` names another rule",
+                r.id
+            );
             r.id.to_string()
         })
         .collect();
-    assert_eq!(registered.len(), backlint_rules::registry::RULES.len(), "a rule is registered twice");
+    assert_eq!(
+        registered.len(),
+        backlint_rules::registry::RULES.len(),
+        "a rule is registered twice"
+    );
     let docs = stems("rules", false);
     let fixtures = stems("fixtures", true);
     for id in &registered {
         assert!(docs.contains(id), "rule `{id}` has no rules/{id}.md");
-        assert!(fixtures.contains(id), "rule `{id}` has no fixtures/{id}/ folder");
+        assert!(
+            fixtures.contains(id),
+            "rule `{id}` has no fixtures/{id}/ folder"
+        );
     }
     for id in &docs {
-        assert!(registered.contains(id), "rules/{id}.md documents no registered rule");
+        assert!(
+            registered.contains(id),
+            "rules/{id}.md documents no registered rule"
+        );
     }
     for id in &fixtures {
-        assert!(registered.contains(id), "fixtures/{id}/ belongs to no registered rule");
+        assert!(
+            registered.contains(id),
+            "fixtures/{id}/ belongs to no registered rule"
+        );
     }
 }
 
@@ -56,30 +74,59 @@ fn docs_carry_valid_metadata() {
     for (rule, doc) in backlint_rules::all() {
         let m = &doc.meta;
         assert_eq!(m.id, rule.id(), "front matter id");
-        assert!(!m.title.ends_with('.'), "{}: titles have no final period", m.id);
         assert!(
-            ["security", "performance", "reliability", "correctness"].contains(&m.category.as_str()),
+            !m.title.ends_with('.'),
+            "{}: titles have no final period",
+            m.id
+        );
+        assert!(
+            ["security", "performance", "reliability", "correctness"]
+                .contains(&m.category.as_str()),
             "{}: unknown category {}",
             m.id,
             m.category
         );
         assert!(!m.languages.is_empty(), "{}: no languages", m.id);
         for l in &m.languages {
-            assert!(languages.contains(&l.as_str()), "{}: unknown language {l}", m.id);
+            assert!(
+                languages.contains(&l.as_str()),
+                "{}: unknown language {l}",
+                m.id
+            );
         }
-        assert!(m.tags.len() + m.cwe.len() + 1 <= 20, "{}: SARIF allows at most 20 tags", m.id);
+        assert!(
+            m.tags.len() + m.cwe.len() < 20,
+            "{}: SARIF allows at most 20 tags",
+            m.id
+        );
         if m.category == "security" {
             let s = m.security_severity.unwrap_or(-1.0);
-            assert!((0.0..=10.0).contains(&s), "{}: security rules need security-severity 0..10", m.id);
+            assert!(
+                (0.0..=10.0).contains(&s),
+                "{}: security rules need security-severity 0..10",
+                m.id
+            );
             assert!(!m.cwe.is_empty(), "{}: security rules name their CWE", m.id);
         }
-        assert!(m.since.split('.').count() == 3, "{}: since is a version", m.id);
+        assert!(
+            m.since.split('.').count() == 3,
+            "{}: since is a version",
+            m.id
+        );
         let what = doc.section("What it does").unwrap_or("");
-        assert!(!what.is_empty() && !what.contains("FIXME"), "{}: What it does is empty", m.id);
+        assert!(
+            !what.is_empty() && !what.contains("FIXME"),
+            "{}: What it does is empty",
+            m.id
+        );
         for section in backlint_engine::meta::REQUIRED_SECTIONS {
             let text = doc.section(section).unwrap_or("");
             assert!(!text.is_empty(), "{}: section `{section}` is empty", m.id);
-            assert!(!text.contains("FIXME"), "{}: section `{section}` has a FIXME", m.id);
+            assert!(
+                !text.contains("FIXME"),
+                "{}: section `{section}` has a FIXME",
+                m.id
+            );
         }
     }
 }
@@ -113,12 +160,17 @@ fn doc_examples_are_flagged_and_fixes_are_not() {
                 let Some(ext) = extension(info) else {
                     panic!("{id}: `{section}` block {i} has no language (```ts, ```py…)");
                 };
-                let path = dir.path().join(format!("{id}-{}-{i}.{ext}", section.replace(' ', "-")));
+                let path = dir
+                    .path()
+                    .join(format!("{id}-{}-{i}.{ext}", section.replace(' ', "-")));
                 std::fs::write(&path, code).expect("write example");
-                let result = support::scan_paths(&[path.clone()]);
+                let result = support::scan_paths(std::slice::from_ref(&path));
                 let hits = result.diagnostics.iter().filter(|d| d.rule == id).count();
                 if must_flag {
-                    assert!(hits >= 1, "{id}: `{section}` block {i} is not flagged:\n{code}");
+                    assert!(
+                        hits >= 1,
+                        "{id}: `{section}` block {i} is not flagged:\n{code}"
+                    );
                 } else {
                     assert_eq!(hits, 0, "{id}: `{section}` block {i} is flagged:\n{code}");
                 }
@@ -136,15 +188,24 @@ fn fixture_folders_have_as_many_ok_as_ruleid_lines() {
         let mut stack = vec![root.join("fixtures").join(id)];
         while let Some(p) = stack.pop() {
             if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).expect("dir").filter_map(|e| e.ok().map(|e| e.path())));
+                stack.extend(
+                    std::fs::read_dir(&p)
+                        .expect("dir")
+                        .filter_map(|e| e.ok().map(|e| e.path())),
+                );
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&p) else { continue };
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
             for line in text.lines() {
                 let l = line.trim_start();
                 let mentions = |mark: &str| {
-                    l.find(mark)
-                        .is_some_and(|at| l[at + mark.len()..].split(',').any(|r| r.trim().starts_with(id)))
+                    l.find(mark).is_some_and(|at| {
+                        l[at + mark.len()..]
+                            .split(',')
+                            .any(|r| r.trim().starts_with(id))
+                    })
                 };
                 if mentions("ruleid:") && !l.contains("todoruleid:") {
                     flagged += 1;
@@ -155,16 +216,25 @@ fn fixture_folders_have_as_many_ok_as_ruleid_lines() {
             }
         }
         assert!(flagged >= 1, "{id}: fixtures have no ruleid line");
-        assert!(clean >= flagged, "{id}: {clean} ok lines < {flagged} ruleid lines: precision needs as many");
+        assert!(
+            clean >= flagged,
+            "{id}: {clean} ok lines < {flagged} ruleid lines: precision needs as many"
+        );
     }
 }
 
 /// The README's rules table, generated from the docs.
 fn rules_table() -> String {
-    let mut t = String::from("| Rule | Category | Severity | Languages | What it finds |\n|---|---|---|---|---|\n");
+    let mut t = String::from(
+        "| Rule | Category | Severity | Languages | What it finds |\n|---|---|---|---|---|\n",
+    );
     for (rule, doc) in backlint_rules::all() {
         let m = &doc.meta;
-        let preview = if m.status == Status::Preview { " (preview)" } else { "" };
+        let preview = if m.status == Status::Preview {
+            " (preview)"
+        } else {
+            ""
+        };
         t.push_str(&format!(
             "| [`{id}`](rules/{id}.md){preview} | {} | {} | {} | {} |\n",
             m.category,
@@ -179,7 +249,8 @@ fn rules_table() -> String {
 
 #[test]
 fn readme_rules_table_is_generated() {
-    let readme = std::fs::read_to_string(support::repo_root().join("README.md")).expect("README.md");
+    let readme =
+        std::fs::read_to_string(support::repo_root().join("README.md")).expect("README.md");
     let start = "<!-- rules-table:start -->\n";
     let end = "<!-- rules-table:end -->";
     let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
@@ -187,5 +258,8 @@ fn readme_rules_table_is_generated() {
     };
     let current = &readme[a + start.len()..b];
     let expected = rules_table();
-    assert_eq!(current, expected, "README rules table is stale; replace it with:\n{expected}");
+    assert_eq!(
+        current, expected,
+        "README rules table is stale; replace it with:\n{expected}"
+    );
 }

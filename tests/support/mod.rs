@@ -6,13 +6,20 @@ use std::path::{Path, PathBuf};
 use backlint_engine::{scan, RuleEntry, RuleSet, ScanOptions, ScanResult};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 /// Every registered rule, preview ones included.
 pub fn all_rules() -> RuleSet {
-    RuleSet::new(backlint_rules::all().map(|(r, d)| RuleEntry::new(r, d)).collect())
-        .expect("every rule's kinds exist in its grammars")
+    RuleSet::new(
+        backlint_rules::all()
+            .map(|(r, d)| RuleEntry::new(r, d))
+            .collect(),
+    )
+    .expect("every rule's kinds exist in its grammars")
 }
 
 /// Scans `paths` (relative to the repo root) with every rule.

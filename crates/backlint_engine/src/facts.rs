@@ -21,11 +21,13 @@ impl std::fmt::Debug for FactStore {
 
 impl FactStore {
     pub fn push<T: Any + Send + Sync>(&mut self, fact: T) {
-        self.by_type
+        let slot = self
+            .by_type
             .entry(TypeId::of::<T>())
-            .or_insert_with(|| Box::new(Vec::<T>::new()))
-            .downcast_mut::<Vec<T>>()
-            .map(|v| v.push(fact));
+            .or_insert_with(|| Box::new(Vec::<T>::new()));
+        if let Some(v) = slot.downcast_mut::<Vec<T>>() {
+            v.push(fact);
+        }
     }
 
     /// Every fact of type `T`, in the order pushed.
