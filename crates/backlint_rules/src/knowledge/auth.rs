@@ -4,17 +4,19 @@
 
 use crate::names::words;
 
-/// Words that on their own name an auth credential.
-pub const CREDENTIAL_WORDS: &[&str] = &[
+/// Head words that name an auth credential: a name is a credential when its last word (its
+/// head noun, after dropping [`NEUTRAL_TAIL_WORDS`]) is one of these (`accessToken`,
+/// `id_token`, `app.jwt`, `userAuth`, `headers.authorization`), whereas `tokenExpiry` or
+/// `tokenRefreshInterval` name something else about a token.
+pub const CREDENTIAL_HEADS: &[&str] = &[
     "token",
-    "tokens",
     "jwt",
-    "jwts",
     "bearer",
+    "auth",
+    "authorization",
     "credential",
     "credentials",
-    "authorization",
-    // Run-together spellings that `words` cannot split.
+    // Run-together spellings that word splitting cannot separate.
     "accesstoken",
     "refreshtoken",
     "idtoken",
@@ -23,111 +25,81 @@ pub const CREDENTIAL_WORDS: &[&str] = &[
     "apitoken",
     "bearertoken",
     "jwttoken",
+    "sessionid",
 ];
 
-/// Word pairs that together name a credential (`sessionId`, `auth` + `data`…).
-pub const CREDENTIAL_PAIRS: &[(&str, &str)] =
-    &[("session", "id"), ("session", "key"), ("sess", "id")];
+/// `tokens` is a credential only on its own or after one of these (`authTokens`, not
+/// `promptTokens`).
+pub const PLURAL_TOKEN_QUALIFIERS: &[&str] = &[
+    "access", "refresh", "id", "auth", "session", "oauth", "bearer", "user",
+];
 
-/// Names that are a credential as a whole (not as a word inside a longer name).
-pub const CREDENTIAL_NAMES: &[&[&str]] =
-    &[&["auth"], &["sid"], &["auth", "data"], &["auth", "state"]];
+/// Trailing words that do not change what a name holds: `tokenValue`, `TOKEN_KEY`,
+/// `jwtString`, `authTokenRaw` hold (or name the key of) the credential.
+pub const NEUTRAL_TAIL_WORDS: &[&str] = &[
+    "value", "val", "key", "str", "string", "raw", "encoded", "data", "json", "payload", "header",
+    "item", "entry",
+];
 
-/// Words that turn a credential name into something that is not a credential: anti-CSRF
-/// tokens (meant to be readable by the page), token counts and limits of LLM APIs, expiry
-/// times, token types, endpoints.
+/// Words that anywhere in a name mean it is not a credential: anti-CSRF tokens (meant to be
+/// read by page script), captchas, pagination cursors, push registrations, and the token
+/// counts and budgets of LLM APIs.
 pub const NOT_CREDENTIAL_WORDS: &[&str] = &[
     "csrf",
     "xsrf",
-    "count",
-    "counts",
-    "limit",
-    "limits",
+    "captcha",
+    "recaptcha",
+    "next",
+    "page",
+    "continuation",
+    "cursor",
+    "push",
+    "fcm",
+    "apns",
     "max",
     "min",
-    "usage",
+    "count",
+    "total",
     "used",
-    "length",
-    "len",
+    "usage",
+    "remaining",
+    "limit",
+    "budget",
+    "num",
+    "prompt",
+    "completion",
+    "input",
+    "output",
+    "tokenizer",
     "expires",
     "expiry",
     "expiration",
     "exp",
-    "expired",
-    "expire",
     "type",
-    "types",
-    "url",
-    "uri",
-    "endpoint",
-    "ttl",
-    "timestamp",
-    "time",
-    "date",
-    "tokenizer",
-    "tokenize",
-    "tokenized",
-    "remaining",
-    "budget",
-    "estimate",
-    "cost",
-    "price",
-    "total",
-    "input",
-    "output",
-    "prompt",
-    "completion",
-    "index",
-    "position",
-    "pos",
-    "kind",
-    "status",
-    "name",
-    "label",
-    "provider",
-    "fcm",
-    "push",
-    "device",
-    "notification",
-    "recaptcha",
-    "captcha",
-    "pagination",
-    "page",
-    "next",
-    "cursor",
-    "continuation",
-    "cancel",
-    "cancellation",
-    "form",
 ];
 
 /// Whether a name (variable, property, storage key, header) names an auth credential.
 pub fn is_credential_name(name: &str) -> bool {
-    let w = words(name);
-    if w.is_empty() || w.iter().any(|x| NOT_CREDENTIAL_WORDS.contains(&x.as_str())) {
+    let mut w = words(name);
+    if w.iter().any(|x| NOT_CREDENTIAL_WORDS.contains(&x.as_str())) {
         return false;
     }
-    if w.iter().any(|x| CREDENTIAL_WORDS.contains(&x.as_str())) {
-        return true;
-    }
-    if w.windows(2)
-        .any(|p| CREDENTIAL_PAIRS.contains(&(p[0].as_str(), p[1].as_str())))
+    while w.len() > 1
+        && w.last()
+            .is_some_and(|x| NEUTRAL_TAIL_WORDS.contains(&x.as_str()))
     {
-        return true;
+        w.pop();
     }
-    // A whole-name match, ignoring a namespace prefix (`app.auth`, `myapp:auth`).
-    CREDENTIAL_NAMES.iter().any(|n| {
-        w.len() >= n.len()
-            && w[w.len() - n.len()..]
-                .iter()
-                .zip(n.iter())
-                .all(|(a, b)| a == b)
-            && (w.len() == n.len() || has_namespace_prefix(name))
-    })
-}
-
-fn has_namespace_prefix(name: &str) -> bool {
-    name.contains(['.', ':', '/'])
+    let Some(head) = w.last().map(String::as_str) else {
+        return false;
+    };
+    let before = w.len().checked_sub(2).map(|i| w[i].as_str());
+    match head {
+        "tokens" => before.is_none_or(|b| PLURAL_TOKEN_QUALIFIERS.contains(&b)),
+        "id" | "key" => matches!(before, Some("session" | "sess")),
+        "sid" => w.len() == 1,
+        _ => CREDENTIAL_HEADS.contains(&head),
+    }
 }
 
 /// Words in a URL path that mark an endpoint whose response carries credentials.

@@ -307,6 +307,15 @@ fn value_evidence<'t>(value: Node<'t>, ctx: &FileCtx<'t>) -> Option<Evidence<'t>
                 if is_credential_name(callee_name) {
                     return named(format!("the result of `{}()`", ctx.text(callee)));
                 }
+                // `res.headers.get('Authorization')`, `params.get('token')`
+                if callee_name == "get" {
+                    let first = args.and_then(|a| a.named_child(0));
+                    if let Some(key) = first.and_then(|a| ctx.string_value(a)) {
+                        if is_credential_name(key) {
+                            return named(format!("`{}`", ctx.text(n)));
+                        }
+                    }
+                }
                 if WRAPPERS.contains(&callee_name) {
                     if let Some(a) = args.and_then(|a| a.named_child(0)) {
                         work.push((a, origin));
@@ -321,7 +330,14 @@ fn value_evidence<'t>(value: Node<'t>, ctx: &FileCtx<'t>) -> Option<Evidence<'t>
                 for pair in n.named_children(&mut cursor) {
                     let key = match pair.kind() {
                         "shorthand_property_identifier" => Some(pair),
-                        "pair" => pair.child_by_field_name("key"),
+                        "pair" => {
+                            work.extend(pair.child_by_field_name("value").map(|c| (c, origin)));
+                            pair.child_by_field_name("key")
+                        }
+                        "spread_element" => {
+                            work.extend(pair.named_child(0).map(|c| (c, origin)));
+                            None
+                        }
                         _ => None,
                     };
                     let Some(key) = key else { continue };
@@ -346,14 +362,19 @@ fn value_evidence<'t>(value: Node<'t>, ctx: &FileCtx<'t>) -> Option<Evidence<'t>
                 work.extend(n.child_by_field_name("left").map(|c| (c, origin)));
                 work.extend(n.child_by_field_name("right").map(|c| (c, origin)));
             }
-            "string" => {
-                let text = ctx.string_value(n).unwrap_or("");
-                if is_bearer(text) {
-                    return named("a `Bearer` credential".to_string());
-                }
-                if looks_like_jwt(text) {
-                    return named("a JWT literal".to_string());
-                }
+            "ternary_expression" => {
+                work.extend(n.child_by_field_name("consequence").map(|c| (c, origin)));
+                work.extend(n.child_by_field_name("alternative").map(|c| (c, origin)));
+            }
+            "array" | "spread_element" => {
+                let mut cursor = n.walk();
+                let items: Vec<Node<'t>> = n.named_children(&mut cursor).collect();
+                work.extend(items.into_iter().map(|c| (c, origin)));
+            }
+            // Literal secrets are the secrets rule's business; a `Bearer ` prefix glued to a
+            // value marks that value as a credential.
+            "string" if ctx.string_value(n).is_some_and(is_bearer) => {
+                return named("a `Bearer` credential".to_string());
             }
             _ => {}
         }
@@ -384,18 +405,6 @@ fn is_bearer(text: &str) -> bool {
     text.trim_start()
         .get(..7)
         .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
-}
-
-/// A JWT: three base64url parts, the header starting with `eyJ` (`{"`).
-fn looks_like_jwt(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
-    parts.len() == 3
-        && parts[0].starts_with("eyJ")
-        && parts.iter().all(|p| {
-            p.len() >= 4
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
 }
 
 fn quote(text: &str) -> String {
