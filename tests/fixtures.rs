@@ -62,7 +62,13 @@ fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
     .into_iter()
     .find_map(|(p, m)| t.strip_prefix(p).map(|r| (m, r)))?;
     // Anything after ` -- ` or ` // ` is a reason, not a rule id.
-    let ids = rest.split(" -- ").next().unwrap_or("").split(" //").next().unwrap_or("");
+    let ids = rest
+        .split(" -- ")
+        .next()
+        .unwrap_or("")
+        .split(" //")
+        .next()
+        .unwrap_or("");
     Some(
         ids.split(',')
             .map(|s| s.trim().to_string())
@@ -111,7 +117,11 @@ fn files_of(group: &[PathBuf]) -> Vec<PathBuf> {
     let mut stack: Vec<PathBuf> = group.to_vec();
     while let Some(p) = stack.pop() {
         if p.is_dir() {
-            stack.extend(std::fs::read_dir(&p).expect("dir").filter_map(|e| e.ok().map(|e| e.path())));
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .expect("dir")
+                    .filter_map(|e| e.ok().map(|e| e.path())),
+            );
         } else if is_fixture_file(&p) && p.file_name().is_some_and(|n| n != "backlint.toml") {
             files.push(p);
         }
@@ -123,7 +133,9 @@ fn files_of(group: &[PathBuf]) -> Vec<PathBuf> {
 #[test]
 fn every_fixture_matches_its_annotations() {
     let root = support::repo_root();
-    let known: BTreeSet<String> = backlint_rules::all().map(|(r, _)| r.id().to_string()).collect();
+    let known: BTreeSet<String> = backlint_rules::all()
+        .map(|(r, _)| r.id().to_string())
+        .collect();
     let mut failures = Vec::new();
     let mut counted = 0usize;
     for group in groups(&root) {
@@ -135,24 +147,28 @@ fn every_fixture_matches_its_annotations() {
         }
         let mut found: BTreeMap<String, BTreeMap<(u32, String), String>> = BTreeMap::new();
         for d in &result.diagnostics {
-            found
-                .entry(d.location.path.clone())
-                .or_default()
-                .insert((d.location.span.start.line, d.rule.to_string()), d.message.clone());
+            found.entry(d.location.path.clone()).or_default().insert(
+                (d.location.span.start.line, d.rule.to_string()),
+                d.message.clone(),
+            );
         }
         for file in files_of(&group) {
             let rel = backlint_engine::discover::relative_path(&file, &root);
             let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
             let expected = annotations(&text);
             if expected.is_empty() {
-                failures.push(format!("{rel}: no ruleid/ok annotations (a fixture must prove something)"));
+                failures.push(format!(
+                    "{rel}: no ruleid/ok annotations (a fixture must prove something)"
+                ));
                 continue;
             }
             counted += 1;
             let got = found.remove(&rel).unwrap_or_default();
             for ((line, rule), mark) in &expected {
                 if !known.contains(rule) {
-                    failures.push(format!("{rel}:{line}: annotation names unknown rule `{rule}`"));
+                    failures.push(format!(
+                        "{rel}:{line}: annotation names unknown rule `{rule}`"
+                    ));
                     continue;
                 }
                 let hit = got.contains_key(&(*line, rule.clone()));
@@ -173,19 +189,28 @@ fn every_fixture_matches_its_annotations() {
             }
             for ((line, rule), message) in &got {
                 let mark = expected.get(&(*line, rule.clone()));
-                if !matches!(mark, Some(Mark::RuleId) | Some(Mark::TodoOk)) && mark != Some(&Mark::Ok) {
+                if !matches!(mark, Some(Mark::RuleId) | Some(Mark::TodoOk))
+                    && mark != Some(&Mark::Ok)
+                {
                     failures.push(format!("{rel}:{line}: noisy {rule} ({message})"));
                 }
             }
         }
         for (path, got) in found {
             for ((line, rule), message) in got {
-                failures.push(format!("{path}:{line}: noisy {rule} ({message}) in a file the harness did not expect"));
+                failures.push(format!(
+                    "{path}:{line}: noisy {rule} ({message}) in a file the harness did not expect"
+                ));
             }
         }
     }
     assert!(counted > 0, "no fixture files found");
-    assert!(failures.is_empty(), "{} fixture failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
