@@ -113,21 +113,10 @@ fn groups(root: &Path) -> Vec<Vec<PathBuf>> {
 }
 
 fn files_of(group: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = group.to_vec();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&p)
-                    .expect("dir")
-                    .filter_map(|e| e.ok().map(|e| e.path())),
-            );
-        } else if is_fixture_file(&p) && p.file_name().is_some_and(|n| n != "backlint.toml") {
-            files.push(p);
-        }
-    }
-    files.sort();
-    files
+    support::files_under(group)
+        .into_iter()
+        .filter(|p| is_fixture_file(p) && p.file_name().is_some_and(|n| n != "backlint.toml"))
+        .collect()
 }
 
 #[test]

@@ -185,16 +185,7 @@ fn fixture_folders_have_as_many_ok_as_ruleid_lines() {
     for (rule, _) in backlint_rules::all() {
         let id = rule.id();
         let (mut flagged, mut clean) = (0, 0);
-        let mut stack = vec![root.join("fixtures").join(id)];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(
-                    std::fs::read_dir(&p)
-                        .expect("dir")
-                        .filter_map(|e| e.ok().map(|e| e.path())),
-                );
-                continue;
-            }
+        for p in support::files_under(&[root.join("fixtures").join(id)]) {
             let Ok(text) = std::fs::read_to_string(&p) else {
                 continue;
             };

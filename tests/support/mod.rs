@@ -27,3 +27,22 @@ pub fn scan_paths(paths: &[PathBuf]) -> ScanResult {
     let opts = ScanOptions::new(paths.to_vec(), repo_root());
     scan(&opts, &all_rules()).expect("scan")
 }
+
+/// Every file under `paths` (files themselves, folders walked without recursion), sorted.
+pub fn files_under(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(
+                std::fs::read_dir(&p)
+                    .expect("readable folder")
+                    .filter_map(|e| e.ok().map(|e| e.path())),
+            );
+        } else {
+            files.push(p);
+        }
+    }
+    files.sort();
+    files
+}

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::lang::FileKind;
+use crate::scan::ScanError;
 
 /// Directory names skipped by default, wherever they occur.
 pub const DEFAULT_EXCLUDED_DIRS: &[&str] = &[
@@ -62,19 +63,6 @@ pub struct Discovered {
     pub explicit: bool,
 }
 
-#[derive(Debug)]
-pub enum DiscoverError {
-    NotFound(PathBuf),
-}
-
-impl std::fmt::Display for DiscoverError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DiscoverError::NotFound(p) => write!(f, "path not found: {}", p.display()),
-        }
-    }
-}
-
 /// Whether a directory entry's name is excluded by default.
 pub fn is_default_excluded_dir(name: &str) -> bool {
     DEFAULT_EXCLUDED_DIRS.contains(&name)
@@ -89,11 +77,11 @@ fn is_minified_name(name: &str) -> bool {
 pub fn discover(
     paths: &[PathBuf],
     want: &(dyn Fn(FileKind) -> bool + Sync),
-) -> Result<Vec<Discovered>, DiscoverError> {
+) -> Result<Vec<Discovered>, ScanError> {
     let mut out = Vec::new();
     let mut dirs = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::NotFound(path.clone()))?;
+        let meta = std::fs::metadata(path).map_err(|_| ScanError::PathNotFound(path.clone()))?;
         if meta.is_dir() {
             dirs.push(path.clone());
         } else if let Some(kind) = FileKind::of(path).filter(|k| want(*k)) {

@@ -293,41 +293,31 @@ impl<'t> Index<'t> {
     /// interpolation (JS `'…'`/`"…"`/`` `…` `` without `${}`, Python `'…'` without f-string
     /// fields). Escapes are left as written.
     pub fn string_value(&self, node: Node<'_>) -> Option<&'t str> {
-        match node.kind() {
-            "string" => {
-                if self.lang == Some(Language::Python) {
-                    let mut cursor = node.walk();
-                    if node
-                        .named_children(&mut cursor)
-                        .any(|c| c.kind() == "interpolation")
-                    {
-                        return None;
-                    }
-                    let text = self.text(node);
-                    let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-                    let q = if body.starts_with("\"\"\"") || body.starts_with("'''") {
-                        3
-                    } else {
-                        1
-                    };
-                    return body.get(q..body.len().checked_sub(q)?);
-                }
-                let text = self.text(node);
-                text.get(1..text.len().checked_sub(1)?)
-            }
-            "template_string" => {
-                let mut cursor = node.walk();
-                if node
-                    .named_children(&mut cursor)
-                    .any(|c| c.kind() == "template_substitution")
-                {
-                    return None;
-                }
-                let text = self.text(node);
-                text.get(1..text.len().checked_sub(1)?)
-            }
-            _ => None,
+        let python = self.lang == Some(Language::Python);
+        let interpolation = match node.kind() {
+            "string" if python => "interpolation",
+            "string" => "",
+            "template_string" => "template_substitution",
+            _ => return None,
+        };
+        let mut cursor = node.walk();
+        if !interpolation.is_empty()
+            && node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == interpolation)
+        {
+            return None;
         }
+        let mut body = self.text(node);
+        let mut quote = 1;
+        if python {
+            // String prefixes (`r`, `b`, `u`, `f`…) and triple quotes.
+            body = body.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            if body.starts_with("\"\"\"") || body.starts_with("'''") {
+                quote = 3;
+            }
+        }
+        body.get(quote..body.len().checked_sub(quote)?)
     }
 
     // ---- scopes and bindings -------------------------------------------------------
@@ -528,29 +518,34 @@ impl<'t> Builder<'t> {
         self.scope_stack.last().map(|s| s.0).unwrap_or(0)
     }
 
-    /// The nearest function or module scope (where `var` and Python assignments bind).
-    fn function_scope(&self) -> ScopeId {
+    /// The innermost open scope whose kind passes `pred` (the module scope if none does).
+    fn nearest_scope(&self, pred: impl Fn(ScopeKind) -> bool) -> ScopeId {
         self.scope_stack
             .iter()
             .rev()
-            .find(|(s, _)| {
-                matches!(
-                    self.idx.scopes[*s as usize].kind,
-                    ScopeKind::Function | ScopeKind::Module
-                )
-            })
+            .find(|(s, _)| pred(self.idx.scopes[*s as usize].kind))
             .map(|s| s.0)
             .unwrap_or(0)
     }
 
+    /// The nearest function or module scope (where `var` binds).
+    fn function_scope(&self) -> ScopeId {
+        self.nearest_scope(|k| matches!(k, ScopeKind::Function | ScopeKind::Module))
+    }
+
+    /// The nearest function, class or module scope (where Python assignments bind).
+    fn function_scope_or_class(&self) -> ScopeId {
+        self.nearest_scope(|k| {
+            matches!(
+                k,
+                ScopeKind::Function | ScopeKind::Module | ScopeKind::Class
+            )
+        })
+    }
+
     /// The nearest scope that is not a comprehension (where a walrus binds).
     fn python_binding_scope(&self) -> ScopeId {
-        self.scope_stack
-            .iter()
-            .rev()
-            .find(|(s, _)| self.idx.scopes[*s as usize].kind != ScopeKind::Comprehension)
-            .map(|s| s.0)
-            .unwrap_or(0)
+        self.nearest_scope(|k| k != ScopeKind::Comprehension)
     }
 
     fn enter(&mut self, node: Node<'t>) {
@@ -805,20 +800,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn function_scope_or_class(&self) -> ScopeId {
-        self.scope_stack
-            .iter()
-            .rev()
-            .find(|(s, _)| {
-                matches!(
-                    self.idx.scopes[*s as usize].kind,
-                    ScopeKind::Function | ScopeKind::Module | ScopeKind::Class
-                )
-            })
-            .map(|s| s.0)
-            .unwrap_or(0)
-    }
-
     fn bind_loop_target(&mut self, left: Node<'t>, value: Option<Node<'t>>) {
         let scope = if self.lang() == Language::Python {
             match self.idx.scopes[self.current_scope() as usize].kind {
@@ -902,35 +883,20 @@ impl<'t> Builder<'t> {
             let mut c = name.walk();
             let props: Vec<Node<'t>> = name.named_children(&mut c).collect();
             for p in props {
-                match p.kind() {
-                    "shorthand_property_identifier_pattern" => {
-                        let m = self.idx.text(p).to_string();
-                        self.add_import(
-                            p,
-                            module.clone(),
-                            Imported::Member(m),
-                            scope,
-                            range,
-                            Some(value),
-                        );
-                    }
-                    "pair_pattern" => {
-                        let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                        else {
-                            continue;
-                        };
-                        if v.kind() == "identifier" {
-                            let m = self.idx.text(k).to_string();
-                            self.add_import(
-                                v,
-                                module.clone(),
-                                Imported::Member(m),
-                                scope,
-                                range,
-                                Some(value),
-                            );
-                        }
+                // `{ a }` imports `a` as `a`; `{ a: b }` imports `a` as `b`.
+                let (local, member) = match p.kind() {
+                    "shorthand_property_identifier_pattern" => (Some(p), Some(p)),
+                    "pair_pattern" => (
+                        p.child_by_field_name("value")
+                            .filter(|v| v.kind() == "identifier"),
+                        p.child_by_field_name("key"),
+                    ),
+                    _ => (None, None),
+                };
+                match (local, member) {
+                    (Some(local), Some(member)) => {
+                        let m = Imported::Member(self.idx.text(member).to_string());
+                        self.add_import(local, module.clone(), m, scope, range, Some(value));
                     }
                     _ => self.bind_pattern(p, scope, BindingKind::Const, Some(value)),
                 }

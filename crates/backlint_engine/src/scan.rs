@@ -12,7 +12,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Fnv64, Location, Notification, NotificationLevel, Related};
-use crate::discover::{discover, relative_path, scan_root, DiscoverError, Discovered};
+use crate::discover::{discover, relative_path, scan_root, Discovered};
 use crate::facts::{FactStore, FileFacts, Project};
 use crate::index::Index;
 use crate::lang::{FileKind, Language};
@@ -97,9 +97,6 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     let files = discover(&paths, &|kind| match kind {
         FileKind::Source(_) => true,
         FileKind::Text(_) => wants_text,
-    })
-    .map_err(|e| match e {
-        DiscoverError::NotFound(p) => ScanError::PathNotFound(p),
     })?;
 
     let outcomes: Vec<FileOutcome> = files
@@ -296,16 +293,22 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
 
     let mut notifications = Vec::new();
     let mut sink = Sink::default();
-    match file.kind {
-        FileKind::Source(lang) => {
-            let Some(tree) = parse(lang, &text) else {
+    let tree = match file.kind {
+        FileKind::Source(lang) => match parse(lang, &text) {
+            Some(tree) => Some((lang, tree)),
+            None => {
                 return FileOutcome::skipped(
                     path,
                     file.kind,
                     warn,
                     "could not be parsed".to_string(),
-                );
-            };
+                )
+            }
+        },
+        FileKind::Text(_) => None,
+    };
+    let index = match &tree {
+        Some((lang, tree)) => {
             if tree.root_node().has_error() {
                 notifications.push(Notification {
                     path: path.clone(),
@@ -314,25 +317,20 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
                         .to_string(),
                 });
             }
-            let index = Index::build(&tree, &text, lang);
-            let ctx = FileCtx {
-                path: &path,
-                kind: file.kind,
-                source: &text,
-                lines: &lines,
-                index: &index,
-            };
-            dispatch(&ctx, lang, rules, &mut sink);
+            Index::build(tree, &text, *lang)
         }
-        FileKind::Text(_) => {
-            let index = Index::empty(&text);
-            let ctx = FileCtx {
-                path: &path,
-                kind: file.kind,
-                source: &text,
-                lines: &lines,
-                index: &index,
-            };
+        None => Index::empty(&text),
+    };
+    let ctx = FileCtx {
+        path: &path,
+        kind: file.kind,
+        source: &text,
+        lines: &lines,
+        index: &index,
+    };
+    match &tree {
+        Some((lang, _)) => dispatch(&ctx, *lang, rules, &mut sink),
+        None => {
             for entry in rules.entries() {
                 if entry.rule.wants_text_files() && entry.rule.applies(&ctx) {
                     sink.rule = entry.id();
@@ -341,6 +339,8 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
             }
         }
     }
+    drop(index);
+    drop(tree);
 
     let diagnostics = finish_reports(
         &path,
@@ -531,9 +531,4 @@ fn project_pass(
         }
     }
     out
-}
-
-/// The scan root and relative path helpers, re-exported for the CLI.
-pub fn root_for(paths: &[PathBuf], cwd: &Path) -> PathBuf {
-    scan_root(paths, cwd)
 }
