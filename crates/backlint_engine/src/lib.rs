@@ -10,6 +10,7 @@
 //!    A panic is caught and reported as an internal error for that file only.
 //! 3. Project pass: every rule's `check_project` sees the facts of all files.
 //! 4. Sort diagnostics by path, line, column, rule: output is the same whatever the thread count.
+pub mod dataflow;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
