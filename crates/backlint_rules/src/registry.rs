@@ -29,10 +29,11 @@ macro_rules! rule {
 }
 
 /// Every rule, in a stable order (the order of `backlint rules` and SARIF `driver.rules`).
-pub static RULES: &[RegisteredRule] = &[rule!(
-    crate::security::jwt_in_local_storage::JwtInLocalStorage,
-    "jwt-in-local-storage"
-)];
+#[rustfmt::skip] // one line per rule, greppable
+pub static RULES: &[RegisteredRule] = &[
+    rule!(crate::security::jwt_in_local_storage::JwtInLocalStorage, "jwt-in-local-storage"),
+    rule!(crate::security::string_sql::StringSql, "string-sql"),
+];
 
 struct Parsed {
     docs: Vec<RuleDoc>,

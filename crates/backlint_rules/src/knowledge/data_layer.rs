@@ -1,0 +1,848 @@
+//! The data-layer model: the database libraries backend code uses, as data.
+//!
+//! For each library: the modules that mark it, the calls and constructors that produce a
+//! database handle, the methods that take raw SQL text (and in which argument), and the query
+//! methods (read or write, list queries and how they take a limit) that later database rules
+//! (N+1, unbounded queries, transactions) reuse. Rules ask [`raw_sql_call`] and [`db_handle`];
+//! they never recognise a library themselves.
+//!
+//! A handle is recognised by its origin when the file shows it (`const pool = new Pool()`,
+//! `import { sql } from 'drizzle-orm'`, `conn = psycopg2.connect(…)`, `cur = conn.cursor()`),
+//! else by the receiver's name (`this.db`, `req.pool`, `trx`, `cursor`): see
+//! [`DB_NAME_WORDS`] and the vetoes in [`NOT_DB_NAME_WORDS`] (a GraphQL or Elasticsearch
+//! `client` is no database). Name-based matches are marked so rules can ask for more evidence
+//! (e.g. "the text looks like SQL").
+
+use backlint_engine::{FileCtx, Language, Node};
+
+use crate::names::words;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Js,
+    Py,
+}
+
+impl Lang {
+    pub fn of(lang: Language) -> Lang {
+        if lang.is_js_like() {
+            Lang::Js
+        } else {
+            Lang::Py
+        }
+    }
+}
+
+/// How a raw-SQL method's receiver is recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receiver {
+    /// A handle of this library (by origin), or a receiver named like a database (by name).
+    Handle,
+    /// Any receiver: the method name alone is distinctive (`whereRaw`, `$queryRawUnsafe`).
+    Any,
+    /// The callee's qualified name, e.g. `["sqlalchemy", "text"]` (module segments first).
+    Qualified(&'static [&'static str]),
+}
+
+/// Where a raw-SQL call takes its SQL text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlArg {
+    /// A positional argument (0-based), or the keyword of that name (Python).
+    Positional(usize, &'static str),
+    /// Python keyword arguments holding SQL fragments (Django `.extra(where=[…], select={…})`).
+    Keywords(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RawSql {
+    pub method: &'static str,
+    pub receiver: Receiver,
+    pub arg: SqlArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryKind {
+    Read,
+    Write,
+}
+
+/// A query method of a library (for rules about how queries run: loops, limits, transactions).
+#[derive(Debug, Clone, Copy)]
+pub struct QueryMethod {
+    pub method: &'static str,
+    pub kind: QueryKind,
+    /// Returns many rows.
+    pub list: bool,
+    /// How a list query takes a limit (`take`, `limit`, `.limit()`), if it can.
+    pub limit: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct DbLibrary {
+    pub id: &'static str,
+    /// The name people know it by.
+    pub name: &'static str,
+    pub lang: Lang,
+    /// Import specifiers (JS) or top-level modules (Python) of the library.
+    pub modules: &'static [&'static str],
+    /// Qualified names of calls or constructors that return a handle.
+    pub handles: &'static [&'static [&'static str]],
+    /// Attributes that are handles of this library whatever they hang on (Django's
+    /// `Model.objects` manager).
+    pub handle_members: &'static [&'static str],
+    /// Methods of a handle that return another handle of the same library (`pool.connect()`,
+    /// `conn.cursor()`, `dataSource.createQueryRunner()`).
+    pub derive: &'static [&'static str],
+    pub raw_sql: &'static [RawSql],
+    pub queries: &'static [QueryMethod],
+    /// How to pass values as parameters with this library (help text).
+    pub parameterised: &'static str,
+}
+
+const fn raw(method: &'static str, receiver: Receiver, arg: usize) -> RawSql {
+    RawSql {
+        method,
+        receiver,
+        arg: SqlArg::Positional(arg, ""),
+    }
+}
+
+const fn raw_kw(method: &'static str, receiver: Receiver, arg: usize, kw: &'static str) -> RawSql {
+    RawSql {
+        method,
+        receiver,
+        arg: SqlArg::Positional(arg, kw),
+    }
+}
+
+const fn read(method: &'static str, list: bool, limit: Option<&'static str>) -> QueryMethod {
+    QueryMethod {
+        method,
+        kind: QueryKind::Read,
+        list,
+        limit,
+    }
+}
+
+const fn write(method: &'static str) -> QueryMethod {
+    QueryMethod {
+        method,
+        kind: QueryKind::Write,
+        list: false,
+        limit: None,
+    }
+}
+
+use Receiver::{Any, Handle, Qualified};
+
+const KNEX_RAW: &[RawSql] = &[
+    raw("raw", Handle, 0),
+    raw("whereRaw", Any, 0),
+    raw("orWhereRaw", Any, 0),
+    raw("andWhereRaw", Any, 0),
+    raw("havingRaw", Any, 0),
+    raw("orHavingRaw", Any, 0),
+    raw("orderByRaw", Any, 0),
+    raw("groupByRaw", Any, 0),
+    raw("joinRaw", Any, 0),
+    raw("fromRaw", Any, 0),
+    raw("selectRaw", Any, 0),
+];
+
+/// Every library, JS/TS first, then Python.
+pub static LIBRARIES: &[DbLibrary] = &[
+    DbLibrary {
+        id: "pg",
+        name: "node-postgres",
+        lang: Lang::Js,
+        modules: &["pg", "pg-pool"],
+        handles: &[&["pg", "Pool"], &["pg", "Client"], &["pg-pool"]],
+        handle_members: &[],
+        derive: &["connect"],
+        raw_sql: &[raw("query", Handle, 0)],
+        queries: &[read("query", true, None)],
+        parameterised: "pass values separately: `pool.query('SELECT * FROM users WHERE email = $1', [email])`",
+    },
+    DbLibrary {
+        id: "mysql2",
+        name: "mysql2",
+        lang: Lang::Js,
+        modules: &["mysql2", "mysql2/promise", "mysql"],
+        handles: &[
+            &["mysql2", "createPool"],
+            &["mysql2", "createConnection"],
+            &["mysql2/promise", "createPool"],
+            &["mysql2/promise", "createConnection"],
+            &["mysql", "createPool"],
+            &["mysql", "createConnection"],
+        ],
+        handle_members: &[],
+        derive: &["getConnection", "promise"],
+        raw_sql: &[raw("query", Handle, 0), raw("execute", Handle, 0)],
+        queries: &[read("query", true, None), read("execute", true, None)],
+        parameterised: "use placeholders: `conn.execute('SELECT * FROM users WHERE email = ?', [email])`",
+    },
+    DbLibrary {
+        id: "knex",
+        name: "Knex",
+        lang: Lang::Js,
+        modules: &["knex"],
+        handles: &[&["knex"], &["knex", "knex"]],
+        handle_members: &[],
+        derive: &["transaction"],
+        raw_sql: KNEX_RAW,
+        queries: &[
+            read("select", true, Some(".limit()")),
+            read("first", false, None),
+            read("pluck", true, Some(".limit()")),
+            write("insert"),
+            write("update"),
+            write("del"),
+            write("delete"),
+            write("upsert"),
+        ],
+        parameterised: "use bindings: `knex.raw('select * from users where email = ?', [email])`, `.whereRaw('price > ?', [min])`",
+    },
+    DbLibrary {
+        id: "prisma",
+        name: "Prisma",
+        lang: Lang::Js,
+        modules: &["@prisma/client"],
+        handles: &[&["@prisma/client", "PrismaClient"]],
+        handle_members: &[],
+        derive: &[],
+        raw_sql: &[
+            raw("$queryRawUnsafe", Any, 0),
+            raw("$executeRawUnsafe", Any, 0),
+            raw("raw", Qualified(&["@prisma/client", "Prisma", "raw"]), 0),
+        ],
+        queries: &[
+            read("findMany", true, Some("take")),
+            read("findUnique", false, None),
+            read("findUniqueOrThrow", false, None),
+            read("findFirst", false, None),
+            read("findFirstOrThrow", false, None),
+            read("count", false, None),
+            read("aggregate", false, None),
+            read("groupBy", true, Some("take")),
+            write("create"),
+            write("createMany"),
+            write("update"),
+            write("updateMany"),
+            write("upsert"),
+            write("delete"),
+            write("deleteMany"),
+        ],
+        parameterised: "use the tagged template, which sends values as parameters: prisma.$queryRaw`SELECT * FROM users WHERE email = ${email}`",
+    },
+    DbLibrary {
+        id: "typeorm",
+        name: "TypeORM",
+        lang: Lang::Js,
+        modules: &["typeorm"],
+        handles: &[&["typeorm", "DataSource"], &["typeorm", "getManager"], &["typeorm", "getConnection"], &["typeorm", "getRepository"], &["typeorm", "createConnection"]],
+        handle_members: &[],
+        derive: &["createQueryRunner", "getRepository", "manager"],
+        raw_sql: &[raw("query", Handle, 0)],
+        queries: &[
+            read("find", true, Some("take")),
+            read("findBy", true, None),
+            read("findAndCount", true, Some("take")),
+            read("findAndCountBy", true, None),
+            read("findOne", false, None),
+            read("findOneBy", false, None),
+            read("findOneOrFail", false, None),
+            read("count", false, None),
+            read("getMany", true, Some(".take()")),
+            read("getRawMany", true, Some(".limit()")),
+            read("getManyAndCount", true, Some(".take()")),
+            read("getOne", false, None),
+            write("save"),
+            write("insert"),
+            write("update"),
+            write("delete"),
+            write("remove"),
+            write("upsert"),
+        ],
+        parameterised: "pass parameters: `dataSource.query('SELECT * FROM users WHERE email = $1', [email])`, or the query builder's `.where('u.email = :email', { email })`",
+    },
+    DbLibrary {
+        id: "sequelize",
+        name: "Sequelize",
+        lang: Lang::Js,
+        modules: &["sequelize", "sequelize-typescript"],
+        handles: &[&["sequelize", "Sequelize"], &["sequelize-typescript", "Sequelize"]],
+        handle_members: &[],
+        derive: &["transaction"],
+        raw_sql: &[
+            raw("query", Handle, 0),
+            raw("literal", Qualified(&["sequelize", "literal"]), 0),
+            raw("literal", Qualified(&["sequelize", "Sequelize", "literal"]), 0),
+        ],
+        queries: &[
+            read("findAll", true, Some("limit")),
+            read("findAndCountAll", true, Some("limit")),
+            read("findOne", false, None),
+            read("findByPk", false, None),
+            read("count", false, None),
+            write("create"),
+            write("bulkCreate"),
+            write("update"),
+            write("destroy"),
+            write("upsert"),
+        ],
+        parameterised: "use replacements or bind: `sequelize.query('SELECT * FROM users WHERE email = :email', { replacements: { email } })`",
+    },
+    DbLibrary {
+        id: "better-sqlite3",
+        name: "better-sqlite3",
+        lang: Lang::Js,
+        modules: &["better-sqlite3"],
+        handles: &[&["better-sqlite3"]],
+        handle_members: &[],
+        derive: &[],
+        raw_sql: &[raw("prepare", Handle, 0), raw("exec", Handle, 0)],
+        queries: &[read("all", true, None), read("get", false, None), write("run")],
+        parameterised: "prepare once with placeholders: `db.prepare('SELECT * FROM users WHERE email = ?').get(email)`",
+    },
+    DbLibrary {
+        id: "drizzle",
+        name: "Drizzle",
+        lang: Lang::Js,
+        modules: &["drizzle-orm"],
+        handles: &[
+            &["drizzle-orm/node-postgres", "drizzle"],
+            &["drizzle-orm/postgres-js", "drizzle"],
+            &["drizzle-orm/mysql2", "drizzle"],
+            &["drizzle-orm/better-sqlite3", "drizzle"],
+            &["drizzle-orm/libsql", "drizzle"],
+        ],
+        handle_members: &[],
+        derive: &["transaction"],
+        raw_sql: &[raw("raw", Qualified(&["drizzle-orm", "sql", "raw"]), 0)],
+        queries: &[read("select", true, Some(".limit()")), write("insert"), write("update"), write("delete")],
+        parameterised: "use the sql tagged template, which sends values as parameters: sql`select * from users where email = ${email}`",
+    },
+    DbLibrary {
+        id: "dbapi",
+        name: "DB-API",
+        lang: Lang::Py,
+        modules: &["sqlite3", "psycopg2", "psycopg", "pymysql", "MySQLdb", "mysql", "cx_Oracle", "oracledb", "pyodbc", "aiopg", "aiomysql", "aiosqlite"],
+        handles: &[
+            &["sqlite3", "connect"],
+            &["psycopg2", "connect"],
+            &["psycopg", "connect"],
+            &["psycopg", "AsyncConnection", "connect"],
+            &["psycopg", "Connection", "connect"],
+            &["pymysql", "connect"],
+            &["MySQLdb", "connect"],
+            &["mysql", "connector", "connect"],
+            &["cx_Oracle", "connect"],
+            &["oracledb", "connect"],
+            &["pyodbc", "connect"],
+            &["aiopg", "connect"],
+            &["aiopg", "create_pool"],
+            &["aiomysql", "connect"],
+            &["aiomysql", "create_pool"],
+            &["aiosqlite", "connect"],
+        ],
+        handle_members: &[],
+        derive: &["cursor", "acquire"],
+        raw_sql: &[
+            raw_kw("execute", Handle, 0, "sql"),
+            raw_kw("executemany", Handle, 0, "sql"),
+            raw_kw("executescript", Handle, 0, "sql_script"),
+            raw("SQL", Qualified(&["psycopg2", "sql", "SQL"]), 0),
+            raw("SQL", Qualified(&["psycopg", "sql", "SQL"]), 0),
+        ],
+        queries: &[read("execute", true, None), read("fetchall", true, None), read("fetchone", false, None), read("fetchmany", true, None)],
+        parameterised: "pass values as parameters: `cursor.execute(\"SELECT * FROM users WHERE email = %s\", (email,))` (sqlite3: `?`)",
+    },
+    DbLibrary {
+        id: "asyncpg",
+        name: "asyncpg",
+        lang: Lang::Py,
+        modules: &["asyncpg"],
+        handles: &[&["asyncpg", "connect"], &["asyncpg", "create_pool"]],
+        handle_members: &[],
+        derive: &["acquire"],
+        raw_sql: &[
+            raw_kw("fetch", Handle, 0, "query"),
+            raw_kw("fetchrow", Handle, 0, "query"),
+            raw_kw("fetchval", Handle, 0, "query"),
+            raw_kw("execute", Handle, 0, "query"),
+            raw_kw("executemany", Handle, 0, "command"),
+        ],
+        queries: &[read("fetch", true, None), read("fetchrow", false, None), read("fetchval", false, None), write("execute")],
+        parameterised: "pass values as parameters: `await conn.fetch('SELECT * FROM users WHERE email = $1', email)`",
+    },
+    DbLibrary {
+        id: "sqlalchemy",
+        name: "SQLAlchemy",
+        lang: Lang::Py,
+        modules: &["sqlalchemy", "sqlmodel", "flask_sqlalchemy"],
+        handles: &[
+            &["sqlalchemy", "create_engine"],
+            &["sqlalchemy", "ext", "asyncio", "create_async_engine"],
+            &["sqlalchemy", "orm", "sessionmaker"],
+            &["sqlalchemy", "orm", "Session"],
+            &["sqlalchemy", "orm", "scoped_session"],
+            &["sqlmodel", "Session"],
+            &["sqlmodel", "create_engine"],
+        ],
+        handle_members: &[],
+        derive: &["connect", "begin"],
+        raw_sql: &[
+            raw_kw("execute", Handle, 0, "statement"),
+            raw_kw("exec_driver_sql", Handle, 0, "statement"),
+            raw("text", Qualified(&["sqlalchemy", "text"]), 0),
+            raw("text", Qualified(&["sqlalchemy", "sql", "text"]), 0),
+            raw("text", Qualified(&["sqlalchemy", "sql", "expression", "text"]), 0),
+            raw("text", Qualified(&["sqlmodel", "text"]), 0),
+        ],
+        queries: &[read("all", true, Some(".limit()")), read("first", false, None), read("one", false, None), read("scalars", true, Some(".limit()")), read("get", false, None), write("add"), write("delete"), write("merge")],
+        parameterised: "bind parameters: `session.execute(text(\"SELECT * FROM users WHERE email = :email\"), {\"email\": email})`",
+    },
+    DbLibrary {
+        id: "django",
+        name: "Django ORM",
+        lang: Lang::Py,
+        modules: &["django"],
+        handles: &[&["django", "db", "connection"], &["django", "db", "connections"]],
+        handle_members: &["objects"],
+        derive: &["cursor"],
+        raw_sql: &[
+            raw_kw("raw", Handle, 0, "raw_query"),
+            raw_kw("execute", Handle, 0, "sql"),
+            raw_kw("executemany", Handle, 0, "sql"),
+            RawSql {
+                method: "extra",
+                receiver: Any,
+                arg: SqlArg::Keywords(&["where", "select", "tables", "order_by"]),
+            },
+            raw_kw("RawSQL", Qualified(&["django", "db", "models", "expressions", "RawSQL"]), 0, "sql"),
+            raw_kw("RawSQL", Qualified(&["django", "db", "models", "RawSQL"]), 0, "sql"),
+        ],
+        queries: &[
+            read("all", true, Some("[:n]")),
+            read("filter", true, Some("[:n]")),
+            read("exclude", true, Some("[:n]")),
+            read("get", false, None),
+            read("first", false, None),
+            read("last", false, None),
+            read("count", false, None),
+            read("exists", false, None),
+            read("values", true, Some("[:n]")),
+            read("values_list", true, Some("[:n]")),
+            write("create"),
+            write("bulk_create"),
+            write("update"),
+            write("delete"),
+            write("save"),
+            write("get_or_create"),
+            write("update_or_create"),
+        ],
+        parameterised: "pass params: `Model.objects.raw(\"SELECT * FROM app_user WHERE email = %s\", [email])`, `cursor.execute(sql, [value])`",
+    },
+    DbLibrary {
+        id: "pandas",
+        name: "pandas",
+        lang: Lang::Py,
+        modules: &["pandas"],
+        handles: &[],
+        handle_members: &[],
+        derive: &[],
+        raw_sql: &[
+            raw_kw("read_sql", Qualified(&["pandas", "read_sql"]), 0, "sql"),
+            raw_kw("read_sql_query", Qualified(&["pandas", "read_sql_query"]), 0, "sql"),
+        ],
+        queries: &[],
+        parameterised: "pass params: `pd.read_sql(\"SELECT * FROM t WHERE id = %(id)s\", con, params={\"id\": id})`",
+    },
+];
+
+/// Words of receiver names that mark a database handle when its origin is not visible.
+pub const DB_NAME_WORDS: &[&str] = &[
+    "db",
+    "database",
+    "pool",
+    "client",
+    "conn",
+    "connection",
+    "knex",
+    "sequelize",
+    "prisma",
+    "tx",
+    "trx",
+    "transaction",
+    "cursor",
+    "cur",
+    "curs",
+    "session",
+    "engine",
+    "runner",
+    "manager",
+    "datasource",
+    "source",
+    "sql",
+    "pg",
+    "postgres",
+    "mysql",
+    "sqlite",
+    "repository",
+    "repo",
+    "queryrunner",
+    "dbclient",
+    "pgpool",
+    "dbpool",
+    "dbconn",
+];
+
+/// Words that rule out a database even when a name has a database word (`graphqlClient`,
+/// `esClient`, `httpClient`, `redisPool`, `sessionStorage`…).
+pub const NOT_DB_NAME_WORDS: &[&str] = &[
+    "graphql",
+    "gql",
+    "apollo",
+    "urql",
+    "relay",
+    "es",
+    "elastic",
+    "elasticsearch",
+    "opensearch",
+    "search",
+    "algolia",
+    "meili",
+    "typesense",
+    "http",
+    "https",
+    "axios",
+    "fetch",
+    "api",
+    "rest",
+    "soap",
+    "ldap",
+    "redis",
+    "memcached",
+    "cache",
+    "s3",
+    "aws",
+    "gcs",
+    "storage",
+    "kafka",
+    "queue",
+    "mq",
+    "amqp",
+    "rabbit",
+    "sqs",
+    "sns",
+    "pubsub",
+    "stripe",
+    "slack",
+    "twilio",
+    "sendgrid",
+    "mail",
+    "smtp",
+    "grpc",
+    "ws",
+    "websocket",
+    "socket",
+    "mongo",
+    "mongoose",
+    "dynamo",
+    "dynamodb",
+    "firestore",
+    "firebase",
+    "influx",
+    "neo4j",
+    "cypher",
+    "sparql",
+    "ssh",
+    "ftp",
+    "browser",
+    "page",
+    "puppeteer",
+    "playwright",
+    "oauth",
+    "auth",
+    "openai",
+    "llm",
+    "vector",
+    "pinecone",
+];
+
+/// Whether a receiver name (identifier or property) names a relational database handle.
+pub fn is_db_name(name: &str) -> bool {
+    let w = words(name);
+    if w.iter().any(|x| NOT_DB_NAME_WORDS.contains(&x.as_str())) {
+        return false;
+    }
+    let joined = w.concat();
+    w.iter().any(|x| DB_NAME_WORDS.contains(&x.as_str()))
+        || DB_NAME_WORDS.contains(&joined.as_str())
+}
+
+/// How a handle was recognised.
+#[derive(Debug, Clone, Copy)]
+pub enum HandleMatch {
+    /// Its origin in the file names the library.
+    Origin(&'static DbLibrary),
+    /// Only its name says it is a database.
+    Name,
+}
+
+/// The libraries of a language.
+pub fn libraries(lang: Lang) -> impl Iterator<Item = &'static DbLibrary> {
+    LIBRARIES.iter().filter(move |l| l.lang == lang)
+}
+
+fn matches_qualified(q: &[String], pattern: &[&str]) -> bool {
+    q.len() == pattern.len() && q.iter().zip(pattern).all(|(a, b)| a == b)
+}
+
+/// The library a value comes from, by its origin: a constructor or factory call, a handle
+/// import (`from django.db import connection`), or a method of another handle that derives
+/// one (`pool.connect()`, `conn.cursor()`), following constant bindings a few steps.
+pub fn handle_origin(value: Node<'_>, ctx: &FileCtx<'_>) -> Option<&'static DbLibrary> {
+    let lang = Lang::of(ctx.language()?);
+    let mut v = value;
+    for _ in 0..8 {
+        match v.kind() {
+            "await_expression"
+            | "await"
+            | "parenthesized_expression"
+            | "non_null_expression"
+            | "as_expression" => {
+                v = v.named_child(0)?;
+            }
+            "identifier" | "member_expression" | "attribute" => {
+                if let Some(member) = v
+                    .child_by_field_name("property")
+                    .or_else(|| v.child_by_field_name("attribute"))
+                {
+                    let name = ctx.text(member);
+                    if let Some(lib) = libraries(lang).find(|l| l.handle_members.contains(&name)) {
+                        return Some(lib);
+                    }
+                }
+                if let Some(q) = ctx.qualified_name(v) {
+                    if let Some(lib) =
+                        libraries(lang).find(|l| l.handles.iter().any(|h| matches_qualified(&q, h)))
+                    {
+                        return Some(lib);
+                    }
+                }
+                if v.kind() != "identifier" {
+                    return None;
+                }
+                v = ctx.const_value(v)?;
+            }
+            "new_expression" | "call_expression" | "call" => {
+                let callee = v
+                    .child_by_field_name("constructor")
+                    .or_else(|| v.child_by_field_name("function"))?;
+                if let Some(q) = ctx.qualified_name(callee) {
+                    if let Some(lib) =
+                        libraries(lang).find(|l| l.handles.iter().any(|h| matches_qualified(&q, h)))
+                    {
+                        return Some(lib);
+                    }
+                }
+                // `pool.connect()`, `conn.cursor()`: the receiver's library.
+                let method = callee
+                    .child_by_field_name("property")
+                    .or_else(|| callee.child_by_field_name("attribute"))
+                    .map(|p| ctx.text(p))?;
+                let object = callee.child_by_field_name("object")?;
+                let lib = handle_origin(object, ctx)?;
+                return lib.derive.contains(&method).then_some(lib);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a receiver is a database handle, and how that is known.
+pub fn db_handle(receiver: Node<'_>, ctx: &FileCtx<'_>) -> Option<HandleMatch> {
+    if let Some(lib) = handle_origin(receiver, ctx) {
+        return Some(HandleMatch::Origin(lib));
+    }
+    // `x.cursor()` / `getManager()` as a receiver: the method or function name decides.
+    let name_node = match receiver.kind() {
+        "identifier" | "property_identifier" => Some(receiver),
+        "member_expression" | "attribute" => receiver
+            .child_by_field_name("property")
+            .or_else(|| receiver.child_by_field_name("attribute")),
+        "call_expression" | "call" => {
+            let f = receiver.child_by_field_name("function")?;
+            match f.kind() {
+                "identifier" => Some(f),
+                _ => f
+                    .child_by_field_name("property")
+                    .or_else(|| f.child_by_field_name("attribute")),
+            }
+        }
+        "await_expression" | "await" | "parenthesized_expression" => {
+            return db_handle(receiver.named_child(0)?, ctx)
+        }
+        _ => None,
+    }?;
+    let name = ctx.text(name_node);
+    // A local whose value is visible and is not a handle is not one, whatever its name.
+    if receiver.kind() == "identifier" {
+        if let Some(b) = ctx.resolve(receiver) {
+            let binding = ctx.binding(b);
+            if let Some(v) = binding.value {
+                if !binding.destructured
+                    && !matches!(
+                        v.kind(),
+                        "await_expression"
+                            | "await"
+                            | "call_expression"
+                            | "call"
+                            | "member_expression"
+                            | "attribute"
+                            | "identifier"
+                    )
+                {
+                    return None;
+                }
+            }
+        }
+    }
+    let name = name.trim_start_matches(['$', '_']);
+    (is_db_name(name) || matches!(name, "getManager" | "getConnection" | "cursor" | "manager"))
+        .then_some(HandleMatch::Name)
+}
+
+/// A call that sends raw SQL text to the database.
+#[derive(Debug, Clone)]
+pub struct RawSqlCall<'t> {
+    /// The library, when the file shows it.
+    pub library: Option<&'static DbLibrary>,
+    pub method: &'static str,
+    /// The arguments holding SQL text.
+    pub sql: Vec<Node<'t>>,
+    /// Recognised by the receiver's name only, on a method many non-database APIs share
+    /// (`query`, `execute`…): rules should ask for more evidence.
+    pub weak: bool,
+}
+
+/// Whether `call` is a raw-SQL call, per the tables above.
+pub fn raw_sql_call<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<RawSqlCall<'t>> {
+    let lang = Lang::of(ctx.language()?);
+    let callee = call.child_by_field_name("function")?;
+    let args = call.child_by_field_name("arguments")?;
+    // Tagged templates (`sql\`…\``) parameterise; they are not raw calls.
+    if args.kind() == "template_string" {
+        return None;
+    }
+    let (method, receiver) = match callee.kind() {
+        "identifier" => (ctx.text(callee), None),
+        "member_expression" | "attribute" => (
+            ctx.text(
+                callee
+                    .child_by_field_name("property")
+                    .or_else(|| callee.child_by_field_name("attribute"))?,
+            ),
+            callee.child_by_field_name("object"),
+        ),
+        _ => return None,
+    };
+    let mut qualified: Option<Option<Vec<String>>> = None;
+    let mut handle: Option<Option<HandleMatch>> = None;
+    // A match by the receiver's name only is kept while a stronger one (by origin, qualified
+    // name or a distinctive method) may still come: `Prisma.raw` is Prisma's, not knex's `raw`
+    // on something named like a database.
+    let mut by_name: Option<RawSqlCall<'t>> = None;
+    for lib in libraries(lang) {
+        for entry in lib.raw_sql.iter().filter(|e| e.method == method) {
+            let (library, weak) = match entry.receiver {
+                Any => (Some(lib), false),
+                Qualified(pattern) => {
+                    let q = qualified.get_or_insert_with(|| ctx.qualified_name(callee));
+                    match q {
+                        Some(q) if matches_qualified(q, pattern) => (Some(lib), false),
+                        _ => continue,
+                    }
+                }
+                Handle => {
+                    let Some(r) = receiver else { continue };
+                    match handle.get_or_insert_with(|| db_handle(r, ctx)) {
+                        Some(HandleMatch::Origin(l)) if std::ptr::eq(*l, lib) => (Some(lib), false),
+                        Some(HandleMatch::Origin(_)) => continue,
+                        Some(HandleMatch::Name) => (None, is_generic_method(entry.method)),
+                        None => continue,
+                    }
+                }
+            };
+            let sql = sql_args(args, entry.arg, ctx);
+            if sql.is_empty() {
+                continue;
+            }
+            let found = RawSqlCall {
+                library,
+                method: entry.method,
+                sql,
+                weak,
+            };
+            if library.is_some() {
+                return Some(found);
+            }
+            by_name.get_or_insert(found);
+        }
+    }
+    by_name
+}
+
+/// Methods that many APIs besides databases have.
+fn is_generic_method(method: &str) -> bool {
+    matches!(
+        method,
+        "query"
+            | "execute"
+            | "executemany"
+            | "prepare"
+            | "exec"
+            | "fetch"
+            | "fetchrow"
+            | "fetchval"
+            | "raw"
+    )
+}
+
+fn sql_args<'t>(args: Node<'t>, arg: SqlArg, ctx: &FileCtx<'t>) -> Vec<Node<'t>> {
+    let mut c = args.walk();
+    let all: Vec<Node<'t>> = args
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    // `name=value` keyword arguments (Python).
+    let keyword = |n: &Node<'t>| -> Option<(&'t str, Node<'t>)> {
+        if n.kind() != "keyword_argument" {
+            return None;
+        }
+        Some((
+            ctx.text(n.child_by_field_name("name")?),
+            n.child_by_field_name("value")?,
+        ))
+    };
+    match arg {
+        SqlArg::Positional(i, kw) => {
+            let positional = all.iter().filter(|n| keyword(n).is_none()).nth(i).copied();
+            let by_name = all
+                .iter()
+                .filter_map(keyword)
+                .find(|(k, _)| !kw.is_empty() && *k == kw)
+                .map(|(_, v)| v);
+            positional.or(by_name).into_iter().collect()
+        }
+        SqlArg::Keywords(names) => all
+            .iter()
+            .filter_map(keyword)
+            .filter(|(k, _)| names.contains(k))
+            .map(|(_, v)| v)
+            .collect(),
+    }
+}
