@@ -287,6 +287,15 @@ impl<'t> Walk<'_, 't> {
             }
             "ternary_expression" | "conditional_expression" => self.conditional(n, building, stack),
             "array" | "list" | "tuple" | "expression_list" | "set" => push_all(n, building, stack),
+            // A dict of SQL fragments (Django `.extra(select={…})`): its values.
+            "dictionary" | "object" => {
+                let mut c = n.walk();
+                for pair in n.named_children(&mut c) {
+                    if let Some(v) = pair.child_by_field_name("value") {
+                        stack.push((v, building));
+                    }
+                }
+            }
             "identifier" | "shorthand_property_identifier" => self.identifier(n, building, stack),
             "member_expression" | "attribute" | "subscript_expression" | "subscript" => {
                 self.member(n, building, stack)

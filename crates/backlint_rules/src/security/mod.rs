@@ -1,1 +1,2 @@
 pub mod jwt_in_local_storage;
+pub mod string_sql;
