@@ -40,6 +40,18 @@ pub enum CallFlow {
 /// Library knowledge the dataflow asks about calls.
 pub trait FlowPolicy {
     fn call(&self, call: Node<'_>, idx: &Index<'_>) -> CallFlow;
+
+    /// Whether a function passed by reference makes its input safe text
+    /// (`names.map(driver.escape)`).
+    fn safe_function(&self, _function: Node<'_>, _idx: &Index<'_>) -> bool {
+        false
+    }
+
+    /// Whether a member access is framework metadata that is constant in practice
+    /// (Django's `Model._meta.db_table`).
+    fn safe_member(&self, _member: Node<'_>, _idx: &Index<'_>) -> bool {
+        false
+    }
 }
 
 /// A policy that knows no library.
@@ -374,9 +386,9 @@ impl<'t> Walk<'_, 't> {
         };
         // `allowed.includes(x) ? x : 'created_at'`: the guarded branch is constant.
         let guarded = |branch: Option<Node<'t>>| {
-            branch.zip(cond).is_some_and(|(b, c)| {
-                b.kind() == "identifier" && self.membership_subject(c) == Some(self.idx.text(b))
-            })
+            branch
+                .zip(cond)
+                .is_some_and(|(b, c)| self.membership_subject(c) == Some(self.idx.text(b)))
         };
         for b in [yes, no].into_iter().flatten() {
             if !guarded(Some(b)) {
@@ -385,18 +397,27 @@ impl<'t> Walk<'_, 't> {
         }
     }
 
-    /// For `ALLOWED.includes(x)`, `allowed.has(x)`, `x in ALLOWED` (possibly negated): `x`.
+    /// For `ALLOWED.includes(x)`, `allowed.has(x)`, `LIST.indexOf(opts.mode) !== -1`,
+    /// `x in ALLOWED` (possibly negated): the text of `x` (a name or a member chain).
     fn membership_subject(&self, cond: Node<'t>) -> Option<&'t str> {
         let idx = self.idx;
         let mut c = cond;
-        while matches!(
-            c.kind(),
-            "unary_expression" | "not_operator" | "parenthesized_expression"
-        ) {
-            c = c
-                .child_by_field_name("argument")
-                .or_else(|| c.named_child(0))?;
+        loop {
+            match c.kind() {
+                "unary_expression" | "not_operator" | "parenthesized_expression" => {
+                    c = c
+                        .child_by_field_name("argument")
+                        .or_else(|| c.named_child(0))?;
+                }
+                // `LIST.indexOf(x) !== -1`, `list.indexOf(x) >= 0`
+                "binary_expression" => c = c.child_by_field_name("left")?,
+                _ => break,
+            }
         }
+        let subject = |n: Node<'t>| {
+            matches!(n.kind(), "identifier" | "member_expression" | "attribute")
+                .then(|| idx.text(n))
+        };
         match c.kind() {
             "call_expression" | "call" => {
                 let f = c.child_by_field_name("function")?;
@@ -406,16 +427,17 @@ impl<'t> Walk<'_, 't> {
                 if !MEMBERSHIP_METHODS.contains(&idx.text(method)) {
                     return None;
                 }
-                let arg = c.child_by_field_name("arguments")?.named_child(0)?;
-                (arg.kind() == "identifier").then(|| idx.text(arg))
+                subject(c.child_by_field_name("arguments")?.named_child(0)?)
             }
             "comparison_operator" => {
                 let mut cur = c.walk();
                 let has_in = c
                     .children(&mut cur)
                     .any(|t| matches!(t.kind(), "in" | "not in"));
-                let left = c.named_child(0)?;
-                (has_in && left.kind() == "identifier").then(|| idx.text(left))
+                if !has_in {
+                    return None;
+                }
+                subject(c.named_child(0)?)
             }
             _ => None,
         }
@@ -433,8 +455,10 @@ impl<'t> Walk<'_, 't> {
         let end = idx.subtree_end(func);
         (func + 1..end).any(|i: NodeId| {
             let n = idx.node(i);
-            matches!(n.kind(), "call_expression" | "call" | "comparison_operator")
-                && self.membership_subject(n) == Some(name)
+            matches!(
+                n.kind(),
+                "call_expression" | "call" | "comparison_operator" | "binary_expression"
+            ) && self.membership_subject(n) == Some(name)
         })
     }
 
@@ -448,9 +472,41 @@ impl<'t> Walk<'_, 't> {
             return self.opaque(n, building);
         };
         let binding = *idx.binding(b);
+        // A loop over a constant list (`for (const t of TABLES)`): its elements.
+        if binding.kind == BindingKind::LoopVar {
+            // The loop around this use that binds the name decides: its iterable must be a
+            // constant list (a loop over keys, or over anything else, is not).
+            let elements = self
+                .binding_loop(n, name)
+                .and_then(|it| self.constant_list(it));
+            match elements {
+                Some(elements) => stack.extend(elements.into_iter().map(|e| (e, building))),
+                None => self.opaque(n, building),
+            }
+            return;
+        }
+        // `q, params = qs.query.sql_with_params()`: destructured from a call the policy
+        // knows to produce safe text.
+        if binding.destructured {
+            if let Some(v) = binding.value {
+                let v = if matches!(v.kind(), "await_expression" | "await") {
+                    v.named_child(0).unwrap_or(v)
+                } else {
+                    v
+                };
+                if matches!(v.kind(), "call_expression" | "call")
+                    && self.policy.call(v, idx) == CallFlow::Safe
+                {
+                    return;
+                }
+            }
+        }
         let opaque_kind = matches!(
             binding.kind,
-            BindingKind::Parameter | BindingKind::Statement | BindingKind::Import(_)
+            BindingKind::Parameter
+                | BindingKind::Statement
+                | BindingKind::Import(_)
+                | BindingKind::LoopVar
         ) || binding.destructured;
         if opaque_kind {
             if building && !self.allow_listed(name, n) {
@@ -476,6 +532,58 @@ impl<'t> Walk<'_, 't> {
         for v in self.pushed_values(b, n) {
             stack.push((v, building));
         }
+    }
+
+    /// The iterable of the nearest loop around `at` that binds `name` to its elements
+    /// (`for (const name of xs)`, Python `for name in xs`); `None` for loops over keys and
+    /// when no loop around `at` binds it.
+    fn binding_loop(&self, at: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let idx = self.idx;
+        let id = idx.id_of(at)?;
+        for a in idx.ancestors(id) {
+            let n = idx.node(a);
+            if !matches!(
+                n.kind(),
+                "for_in_statement" | "for_statement" | "for_in_clause"
+            ) {
+                continue;
+            }
+            let Some(left) = n.child_by_field_name("left") else {
+                continue;
+            };
+            if left.kind() != "identifier" || idx.text(left) != name {
+                continue;
+            }
+            let over_keys = !self.python
+                && n.child_by_field_name("operator")
+                    .is_some_and(|o| idx.text(o) == "in");
+            return if over_keys {
+                None
+            } else {
+                n.child_by_field_name("right")
+            };
+        }
+        None
+    }
+
+    /// The elements of a list literal an expression is (directly, through a constant binding,
+    /// or a SCREAMING_CASE name bound to one), if it is one.
+    fn constant_list(&self, iterable: Node<'t>) -> Option<Vec<Node<'t>>> {
+        let idx = self.idx;
+        let list = match iterable.kind() {
+            "array" | "list" | "tuple" => iterable,
+            "identifier" => idx.const_value(iterable)?,
+            _ => return None,
+        };
+        if !matches!(list.kind(), "array" | "list" | "tuple") {
+            return None;
+        }
+        let mut c = list.walk();
+        Some(
+            list.named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect(),
+        )
     }
 
     /// Values pushed or appended into the list bound to `b`, in the function around `at`.
@@ -526,6 +634,9 @@ impl<'t> Walk<'_, 't> {
             .child_by_field_name("property")
             .or_else(|| n.child_by_field_name("attribute"));
         if prop.is_some_and(|p| NUMERIC_MEMBERS.contains(&idx.text(p))) {
+            return;
+        }
+        if self.policy.safe_member(n, idx) || self.allow_listed(idx.text(n), n) {
             return;
         }
         // The root of the chain: `TABLES.users`, `config.db.table`.
@@ -659,6 +770,8 @@ impl<'t> Walk<'_, 't> {
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0));
                 match (method, callback) {
+                    // `names.map(driver.escape)`
+                    (Some("map"), Some(cb)) if self.policy.safe_function(cb, idx) => {}
                     (Some("map"), Some(cb)) if cb.kind() == "arrow_function" => {
                         match cb.child_by_field_name("body") {
                             Some(body) if body.kind() != "statement_block" => {

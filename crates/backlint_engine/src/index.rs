@@ -54,6 +54,9 @@ pub enum BindingKind {
     Import(ImportId),
     /// `catch (e)`, `except E as e`, `with x as y`, `for x in …`: bound by a statement.
     Statement,
+    /// A loop variable over the elements of an iterable (`for (const x of xs)`, Python
+    /// `for x in xs`); the binding's `value` is the iterable, not an element.
+    LoopVar,
     /// Python: the first assignment of a name in its scope.
     Assignment,
 }
@@ -114,6 +117,8 @@ pub enum AssignOp {
     Add,
     /// Any other compound assignment.
     Other,
+    /// Rebound by another loop: the value is that loop's iterable, not an element.
+    Loop,
 }
 
 /// A write to a plain name after its declaration: `x = v`, `x += v`.
@@ -395,7 +400,10 @@ impl<'t> Index<'t> {
             }
             let b = self.resolve(node)?;
             let binding = &self.bindings[b as usize];
-            if binding.destructured || self.assignments_of(b).next().is_some() {
+            if binding.destructured
+                || binding.kind == BindingKind::LoopVar
+                || self.assignments_of(b).next().is_some()
+            {
                 return value;
             }
             let v = binding.value?;
@@ -768,9 +776,14 @@ impl<'t> Builder<'t> {
             }
             "for_in_statement" => {
                 if let Some(left) = node.child_by_field_name("left") {
-                    let value = node.child_by_field_name("right");
                     // `for (const x of xs)`: the declaration kind is a sibling token.
                     let declared = node.child_by_field_name("kind").is_some();
+                    let over_elements = node
+                        .child_by_field_name("operator")
+                        .is_some_and(|o| self.idx.text(o) == "of");
+                    let value = node
+                        .child_by_field_name("right")
+                        .filter(|_| over_elements || self.lang() == Language::Python);
                     if declared || self.lang() == Language::Python {
                         self.bind_loop_target(left, value);
                     }
@@ -800,8 +813,11 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn bind_loop_target(&mut self, left: Node<'t>, value: Option<Node<'t>>) {
-        let scope = if self.lang() == Language::Python {
+    /// Binds a loop's target. `iterable` is given for loops over elements (`for…of`, Python
+    /// `for…in`), not over keys (JS `for…in`).
+    fn bind_loop_target(&mut self, left: Node<'t>, iterable: Option<Node<'t>>) {
+        let python = self.lang() == Language::Python;
+        let scope = if python {
             match self.idx.scopes[self.current_scope() as usize].kind {
                 ScopeKind::Comprehension => self.current_scope(),
                 _ => self.function_scope_or_class(),
@@ -809,10 +825,23 @@ impl<'t> Builder<'t> {
         } else {
             self.current_scope()
         };
-        if self.lang() == Language::Python && left.kind() == "identifier" {
-            self.bind_python_name(left, scope, None, AssignOp::Other);
+        if left.kind() != "identifier" {
+            self.bind_pattern(left, scope, BindingKind::Statement, None);
+            return;
+        }
+        let text = self.idx.text(left);
+        let exists = python
+            && self.idx.by_name.get(text).is_some_and(|bs| {
+                bs.iter()
+                    .any(|&b| self.idx.bindings[b as usize].scope == scope)
+            });
+        if !exists {
+            self.bind(left, scope, BindingKind::LoopVar, iterable, false);
         } else {
-            self.bind_pattern(left, scope, BindingKind::Statement, value.filter(|_| false));
+            // A later loop over the same name (Python): an assignment of unknown elements
+            // when the iterable is not known.
+            self.pending
+                .push((left, scope, iterable.unwrap_or(left), AssignOp::Loop));
         }
     }
 

@@ -181,3 +181,39 @@ fn constness_and_literal_parts() {
     assert!(is_constant(&idx, ident("base", 1), &NoPolicy));
     assert_eq!(literal_parts(&idx, q), ["SELECT * FROM t", " WHERE id = "]);
 }
+
+#[test]
+fn loop_variables_are_constant_only_over_constant_lists() {
+    assert!(
+        js("const T = ['a']; function f() { for (const t of T) sink(`DELETE FROM ${t}`); }")
+            .is_empty()
+    );
+    assert!(js(
+        "function f() { const ts = ['a', 'b']; for (const t of ts) sink(`DELETE FROM ${t}`); }"
+    )
+    .is_empty());
+    assert_eq!(
+        js("function f(ts) { for (const t of ts) sink(`DELETE FROM ${t}`); }"),
+        ["t"]
+    );
+    // Keys of an object are not its values.
+    assert_eq!(
+        js("function f(q) { for (const k in q) sink(`DELETE FROM ${k}`); }"),
+        ["k"]
+    );
+    // Python reuses the name: each use is judged by the loop around it.
+    let src = "def f(req):\n    for t in ('a', 'b'):\n        pass\n    for t in req.tables:\n        sink(f'DELETE FROM {t}')\n";
+    assert_eq!(py(src), ["t"]);
+    let src = "def f(req):\n    for t in req.tables:\n        pass\n    for t in ('a', 'b'):\n        sink(f'DELETE FROM {t}')\n";
+    assert!(py(src).is_empty());
+}
+
+#[test]
+fn allow_lists_guard_member_expressions_too() {
+    let src = "function f(opts) {\n  if (['WAL', 'DELETE'].indexOf(opts.mode) !== -1) {\n    sink(`PRAGMA journal_mode = ${opts.mode}`);\n  }\n}";
+    assert!(js(src).is_empty());
+    assert_eq!(
+        js("function f(opts) { sink(`PRAGMA journal_mode = ${opts.mode}`); }"),
+        ["opts.mode"]
+    );
+}

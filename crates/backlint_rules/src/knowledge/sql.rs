@@ -75,6 +75,37 @@ pub const ESCAPES: &[&str] = &[
     "literal_column",
     "bindparam",
     "bindparams",
+    "quote_name",
+    "quoteName",
+    "escapeName",
+    // knex's identifier quoting (`formatter.wrap(name)`, `client.wrapIdentifier(name)`).
+    "wrap",
+    "wrapIdentifier",
+];
+
+/// Leading words of quoting helpers, whatever follows (`quote_name_unless_alias`,
+/// `escapeSqlIdentifier`).
+pub const ESCAPE_LEADING_WORDS: &[&str] = &["quote", "escape"];
+
+/// Whether a function or method name is an escape or quote helper.
+pub fn is_escape_name(name: &str) -> bool {
+    ESCAPES.contains(&name)
+        || crate::names::words(name)
+            .first()
+            .is_some_and(|w| ESCAPE_LEADING_WORDS.contains(&w.as_str()))
+}
+
+/// Calls whose result is SQL text an ORM generated with its values kept apart as parameters
+/// (Django `qs.query.sql_with_params()`, SQLAlchemy `stmt.compile()`).
+pub const ORM_GENERATED_SQL: &[&str] = &["sql_with_params", "as_sql", "compile"];
+
+/// Members that are ORM metadata, constant in practice (Django `Model._meta.db_table`).
+pub const ORM_METADATA_MEMBERS: &[&[&str]] = &[
+    &["_meta", "db_table"],
+    &["_meta", "app_label"],
+    &["_meta", "model_name"],
+    &["_meta", "pk", "column"],
+    &["__tablename__"],
 ];
 
 /// The dataflow policy for SQL: parameterising tagged templates, escape/quote helpers and
@@ -105,7 +136,7 @@ impl FlowPolicy for SqlPolicy {
                 CallFlow::Unknown
             };
         }
-        if ESCAPES.contains(&tag_or_name) {
+        if is_escape_name(tag_or_name) || ORM_GENERATED_SQL.contains(&tag_or_name) {
             return CallFlow::Safe;
         }
         // psycopg: `sql.SQL("… {} …").format(sql.Identifier(t))` composes safely when the
@@ -127,6 +158,36 @@ impl FlowPolicy for SqlPolicy {
             }
         }
         CallFlow::Unknown
+    }
+
+    fn safe_function(&self, function: Node<'_>, idx: &Index<'_>) -> bool {
+        let name = match function.kind() {
+            "identifier" => idx.text(function),
+            _ => function
+                .child_by_field_name("property")
+                .or_else(|| function.child_by_field_name("attribute"))
+                .map(|p| idx.text(p))
+                .unwrap_or(""),
+        };
+        is_escape_name(name)
+    }
+
+    fn safe_member(&self, member: Node<'_>, idx: &Index<'_>) -> bool {
+        // The chain's trailing names, innermost last: `Voucher._meta.db_table` → [_meta, db_table].
+        let mut names: Vec<&str> = Vec::new();
+        let mut n = member;
+        while let Some(p) = n
+            .child_by_field_name("property")
+            .or_else(|| n.child_by_field_name("attribute"))
+        {
+            names.push(idx.text(p));
+            match n.child_by_field_name("object") {
+                Some(o) => n = o,
+                None => break,
+            }
+        }
+        names.reverse();
+        ORM_METADATA_MEMBERS.iter().any(|m| names.ends_with(m))
     }
 }
 
