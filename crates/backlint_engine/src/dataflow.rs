@@ -123,14 +123,7 @@ const MAX_STEPS: usize = 512;
 /// Where non-constant text is spliced into `expr`, following local bindings. Empty when the
 /// text is constant or only passed through.
 pub fn splices<'t>(idx: &Index<'t>, expr: Node<'t>, policy: &dyn FlowPolicy) -> Vec<Splice<'t>> {
-    let mut walk = Walk {
-        idx,
-        policy,
-        python: idx.language() == Some(Language::Python),
-        seen: HashSet::new(),
-        out: Vec::new(),
-        steps: 0,
-    };
+    let mut walk = Walk::new(idx, policy);
     walk.run(expr);
     walk.out
         .sort_by_key(|s| (s.node.start_byte(), s.node.end_byte()));
@@ -142,14 +135,7 @@ pub fn splices<'t>(idx: &Index<'t>, expr: Node<'t>, policy: &dyn FlowPolicy) -> 
 /// Whether `expr` is constant text: no splice and not a bare non-constant value.
 pub fn is_constant<'t>(idx: &Index<'t>, expr: Node<'t>, policy: &dyn FlowPolicy) -> bool {
     // Wrapping the value in a building position makes a bare parameter count too.
-    let mut walk = Walk {
-        idx,
-        policy,
-        python: idx.language() == Some(Language::Python),
-        seen: HashSet::new(),
-        out: Vec::new(),
-        steps: 0,
-    };
+    let mut walk = Walk::new(idx, policy);
     walk.work(vec![(expr, true)]);
     walk.out.is_empty()
 }
@@ -231,7 +217,18 @@ struct Walk<'a, 't> {
     steps: usize,
 }
 
-impl<'t> Walk<'_, 't> {
+impl<'a, 't> Walk<'a, 't> {
+    fn new(idx: &'a Index<'t>, policy: &'a dyn FlowPolicy) -> Self {
+        Walk {
+            idx,
+            policy,
+            python: idx.language() == Some(Language::Python),
+            seen: HashSet::new(),
+            out: Vec::new(),
+            steps: 0,
+        }
+    }
+
     fn run(&mut self, expr: Node<'t>) {
         self.work(vec![(expr, false)]);
     }

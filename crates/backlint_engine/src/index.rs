@@ -294,6 +294,18 @@ impl<'t> Index<'t> {
         self.src.get(node.byte_range()).unwrap_or("")
     }
 
+    /// The name at the end of a callee or reference: `f` for `f`, `query` for `db.pool.query`
+    /// (JS `member_expression` property, Python `attribute`).
+    pub fn last_name(&self, node: Node<'_>) -> Option<&'t str> {
+        match node.kind() {
+            "identifier" | "property_identifier" => Some(self.text(node)),
+            _ => node
+                .child_by_field_name("property")
+                .or_else(|| node.child_by_field_name("attribute"))
+                .map(|p| self.text(p)),
+        }
+    }
+
     /// The content of a string literal without quotes, if `node` is a string with no
     /// interpolation (JS `'…'`/`"…"`/`` `…` `` without `${}`, Python `'…'` without f-string
     /// fields). Escapes are left as written.

@@ -118,14 +118,7 @@ impl FlowPolicy for SqlPolicy {
             return CallFlow::Unknown;
         };
         let args = call.child_by_field_name("arguments");
-        let tag_or_name = match f.kind() {
-            "identifier" => idx.text(f),
-            _ => f
-                .child_by_field_name("property")
-                .or_else(|| f.child_by_field_name("attribute"))
-                .map(|p| idx.text(p))
-                .unwrap_or(""),
-        };
+        let tag_or_name = idx.last_name(f).unwrap_or("");
         if args.is_some_and(|a| a.kind() == "template_string") {
             let full = idx.text(f);
             return if PARAMETERISING_TAGS.contains(&tag_or_name)
@@ -161,15 +154,7 @@ impl FlowPolicy for SqlPolicy {
     }
 
     fn safe_function(&self, function: Node<'_>, idx: &Index<'_>) -> bool {
-        let name = match function.kind() {
-            "identifier" => idx.text(function),
-            _ => function
-                .child_by_field_name("property")
-                .or_else(|| function.child_by_field_name("attribute"))
-                .map(|p| idx.text(p))
-                .unwrap_or(""),
-        };
-        is_escape_name(name)
+        idx.last_name(function).is_some_and(is_escape_name)
     }
 
     fn safe_member(&self, member: Node<'_>, idx: &Index<'_>) -> bool {
