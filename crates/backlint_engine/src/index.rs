@@ -811,7 +811,10 @@ impl<'t> Builder<'t> {
                 if let Some(alias) = node.child_by_field_name("alias") {
                     let target = alias.named_child(0).unwrap_or(alias);
                     let s = self.function_scope_or_class();
-                    self.bind_pattern(target, s, BindingKind::Statement, None);
+                    // `with conn.cursor() as cur`: the value is the context expression (what
+                    // `__enter__` returns is, for the handles rules care about, the same kind).
+                    let value = node.named_child(0).filter(|v| v.id() != alias.id());
+                    self.bind_pattern(target, s, BindingKind::Statement, value);
                 }
             }
             "except_clause" => {
