@@ -6,7 +6,9 @@
 //! - [`names`]: identifier helpers (splitting `accessToken`/`ACCESS_TOKEN`/`access-token` into words).
 //! - one module per rule, grouped by category (`security/`, later `database/`, `reliability/`).
 pub mod knowledge;
+pub mod models;
 pub mod names;
+pub mod performance;
 pub mod registry;
 pub mod security;
 

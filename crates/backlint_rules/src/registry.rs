@@ -33,6 +33,7 @@ macro_rules! rule {
 pub static RULES: &[RegisteredRule] = &[
     rule!(crate::security::jwt_in_local_storage::JwtInLocalStorage, "jwt-in-local-storage"),
     rule!(crate::security::string_sql::StringSql, "string-sql"),
+    rule!(crate::performance::n_plus_one_query::NPlusOneQuery, "n-plus-one-query"),
 ];
 
 struct Parsed {

@@ -97,6 +97,8 @@ pub struct DbLibrary {
     pub queries: &'static [QueryMethod],
     /// How to pass values as parameters with this library (help text).
     pub parameterised: &'static str,
+    /// How to batch queries made once per item with this library (help text).
+    pub batched: &'static str,
 }
 
 const fn raw(method: &'static str, receiver: Receiver, arg: usize) -> RawSql {
@@ -162,6 +164,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         raw_sql: &[raw("query", Handle, 0)],
         queries: &[read("query", true, None)],
         parameterised: "pass values separately: `pool.query('SELECT * FROM users WHERE email = $1', [email])`",
+        batched: "load all rows in one query with `WHERE id = ANY($1)` and an array parameter, or join the related table",
     },
     DbLibrary {
         id: "mysql2",
@@ -181,6 +184,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         raw_sql: &[raw("query", Handle, 0), raw("execute", Handle, 0)],
         queries: &[read("query", true, None), read("execute", true, None)],
         parameterised: "use placeholders: `conn.execute('SELECT * FROM users WHERE email = ?', [email])`",
+        batched: "load all rows in one query with `WHERE id IN (?)` and an array parameter, or join the related table",
     },
     DbLibrary {
         id: "knex",
@@ -202,6 +206,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             write("upsert"),
         ],
         parameterised: "use bindings: `knex.raw('select * from users where email = ?', [email])`, `.whereRaw('price > ?', [min])`",
+        batched: "load all rows in one query with `.whereIn('id', ids)`, or join the related table; batch writes with one `insert([...])`",
     },
     DbLibrary {
         id: "prisma",
@@ -234,6 +239,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             write("deleteMany"),
         ],
         parameterised: "use the tagged template, which sends values as parameters: prisma.$queryRaw`SELECT * FROM users WHERE email = ${email}`",
+        batched: "load the relation with `include`/`select`, or all rows at once with `findMany({ where: { id: { in: ids } } })`; batch writes with `createMany`/`updateMany` or one `$transaction([...])`",
     },
     DbLibrary {
         id: "typeorm",
@@ -265,6 +271,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             write("upsert"),
         ],
         parameterised: "pass parameters: `dataSource.query('SELECT * FROM users WHERE email = $1', [email])`, or the query builder's `.where('u.email = :email', { email })`",
+        batched: "load relations with `relations`/`leftJoinAndSelect`, or all rows at once with `findBy({ id: In(ids) })`; save many entities with one `save([...])`",
     },
     DbLibrary {
         id: "sequelize",
@@ -292,6 +299,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             write("upsert"),
         ],
         parameterised: "use replacements or bind: `sequelize.query('SELECT * FROM users WHERE email = :email', { replacements: { email } })`",
+        batched: "eager-load with `include`, or load all rows at once with `findAll({ where: { id: ids } })`; batch writes with `bulkCreate`",
     },
     DbLibrary {
         id: "better-sqlite3",
@@ -304,6 +312,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         raw_sql: &[raw("prepare", Handle, 0), raw("exec", Handle, 0)],
         queries: &[read("all", true, None), read("get", false, None), write("run")],
         parameterised: "prepare once with placeholders: `db.prepare('SELECT * FROM users WHERE email = ?').get(email)`",
+        batched: "load all rows in one statement with `WHERE id IN (...)`, or run the writes in one `db.transaction(...)`",
     },
     DbLibrary {
         id: "drizzle",
@@ -322,6 +331,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         raw_sql: &[raw("raw", Qualified(&["drizzle-orm", "sql", "raw"]), 0)],
         queries: &[read("select", true, Some(".limit()")), write("insert"), write("update"), write("delete")],
         parameterised: "use the sql tagged template, which sends values as parameters: sql`select * from users where email = ${email}`",
+        batched: "load all rows at once with `inArray(table.id, ids)` or the relational query API's `with`; batch writes with one `insert(...).values([...])`",
     },
     DbLibrary {
         id: "dbapi",
@@ -357,6 +367,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         ],
         queries: &[read("execute", true, None), read("fetchall", true, None), read("fetchone", false, None), read("fetchmany", true, None)],
         parameterised: "pass values as parameters: `cursor.execute(\"SELECT * FROM users WHERE email = %s\", (email,))` (sqlite3: `?`)",
+        batched: "load all rows with one `WHERE id IN (...)` query, or batch writes with `cursor.executemany(...)`",
     },
     DbLibrary {
         id: "asyncpg",
@@ -375,6 +386,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         ],
         queries: &[read("fetch", true, None), read("fetchrow", false, None), read("fetchval", false, None), write("execute")],
         parameterised: "pass values as parameters: `await conn.fetch('SELECT * FROM users WHERE email = $1', email)`",
+        batched: "load all rows with `WHERE id = ANY($1::int[])`, or batch writes with `executemany`/`copy_records_to_table`",
     },
     DbLibrary {
         id: "sqlalchemy",
@@ -402,6 +414,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         ],
         queries: &[read("all", true, Some(".limit()")), read("first", false, None), read("one", false, None), read("scalars", true, Some(".limit()")), read("get", false, None), write("add"), write("delete"), write("merge")],
         parameterised: "bind parameters: `session.execute(text(\"SELECT * FROM users WHERE email = :email\"), {\"email\": email})`",
+        batched: "eager-load with `selectinload`/`joinedload`, or load all rows with `select(X).where(X.id.in_(ids))`; add many objects with `add_all` and flush once",
     },
     DbLibrary {
         id: "django",
@@ -443,6 +456,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             write("update_or_create"),
         ],
         parameterised: "pass params: `Model.objects.raw(\"SELECT * FROM app_user WHERE email = %s\", [email])`, `cursor.execute(sql, [value])`",
+        batched: "fetch related objects with `select_related`/`prefetch_related`, all rows with `filter(id__in=ids)` or `in_bulk(ids)`; batch writes with `bulk_create`/`bulk_update`",
     },
     DbLibrary {
         id: "pandas",
@@ -458,10 +472,292 @@ pub static LIBRARIES: &[DbLibrary] = &[
         ],
         queries: &[],
         parameterised: "pass params: `pd.read_sql(\"SELECT * FROM t WHERE id = %(id)s\", con, params={\"id\": id})`",
+        batched: "read all rows with one query",
+    },
+    DbLibrary {
+        id: "mongoose",
+        name: "Mongoose",
+        lang: Lang::Js,
+        modules: &["mongoose"],
+        handles: &[&["mongoose", "model"], &["mongoose", "connect"], &["mongoose", "createConnection"]],
+        handle_members: &[],
+        derive: &["model"],
+        raw_sql: &[],
+        queries: &[
+            read("find", true, Some(".limit()")),
+            read("findOne", false, None),
+            read("findById", false, None),
+            read("countDocuments", false, None),
+            read("aggregate", true, None),
+            write("create"),
+            write("insertMany"),
+            write("updateOne"),
+            write("updateMany"),
+            write("deleteOne"),
+            write("deleteMany"),
+            write("findByIdAndUpdate"),
+            write("findOneAndUpdate"),
+        ],
+        parameterised: "pass values as query objects, never as `$where` strings",
+        batched: "load all documents at once with `find({ _id: { $in: ids } })` or `populate`; batch writes with `insertMany`/`bulkWrite`",
+    },
+    DbLibrary {
+        id: "pymongo",
+        name: "PyMongo / Motor",
+        lang: Lang::Py,
+        modules: &["pymongo", "motor"],
+        handles: &[&["pymongo", "MongoClient"], &["motor", "motor_asyncio", "AsyncIOMotorClient"]],
+        handle_members: &[],
+        derive: &[],
+        raw_sql: &[],
+        queries: &[
+            read("find_one", false, None),
+            read("count_documents", false, None),
+            write("insert_one"),
+            write("insert_many"),
+            write("update_one"),
+            write("update_many"),
+            write("delete_one"),
+            write("delete_many"),
+            write("replace_one"),
+            write("find_one_and_update"),
+        ],
+        parameterised: "pass values in query documents",
+        batched: "load all documents at once with `find({\"_id\": {\"$in\": ids}})`; batch writes with `insert_many`/`bulk_write`",
     },
 ];
 
-/// Words of receiver names that mark a database handle when its origin is not visible.
+/// Static methods of ORM model classes that query (Sequelize, Mongoose, TypeORM's
+/// `BaseEntity`): `User.findByPk(id)`, `Order.find({ … })`. Matched only on a receiver that is
+/// a model class (see [`crate::models::db_calls`]).
+pub const JS_MODEL_STATICS: &[&str] = &[
+    "findAll",
+    "findOne",
+    "findByPk",
+    "findById",
+    "find",
+    "findAndCountAll",
+    "count",
+    "countDocuments",
+    "create",
+    "bulkCreate",
+    "insertMany",
+    "update",
+    "updateOne",
+    "updateMany",
+    "destroy",
+    "deleteOne",
+    "deleteMany",
+    "findByIdAndUpdate",
+    "findOneAndUpdate",
+    "findByIdAndDelete",
+    "upsert",
+    "exists",
+    "aggregate",
+    "findOneBy",
+    "findBy",
+    "increment",
+    "decrement",
+    "max",
+    "min",
+    "sum",
+];
+
+/// Model statics no other kind of class has: enough on their own, with a PascalCase receiver
+/// imported from a module of the project. The others (`find`, `create`, `get`…) also need the
+/// module to look like a models module ([`MODEL_MODULE_WORDS`]).
+pub const DISTINCTIVE_MODEL_STATICS: &[&str] = &[
+    "findAll",
+    "findByPk",
+    "findById",
+    "findAndCountAll",
+    "countDocuments",
+    "bulkCreate",
+    "insertMany",
+    "findByIdAndUpdate",
+    "findOneAndUpdate",
+    "findByIdAndDelete",
+    "deleteMany",
+    "updateMany",
+    "get_or_none",
+    "get_by_id",
+    "get_or_create",
+];
+
+/// Words in a module path that say it holds models (`./models`, `../entities/order.entity`,
+/// `app/db/schema`).
+pub const MODEL_MODULE_WORDS: &[&str] = &[
+    "model",
+    "models",
+    "entity",
+    "entities",
+    "schema",
+    "schemas",
+    "db",
+    "database",
+    "orm",
+    "table",
+    "tables",
+    "collection",
+    "collections",
+    "dao",
+    "repository",
+    "repositories",
+];
+
+/// Static methods of Python model classes that query (Peewee, Tortoise).
+pub const PY_MODEL_STATICS: &[&str] =
+    &["get", "get_or_none", "get_by_id", "create", "get_or_create"];
+
+/// Modules whose model instances write on `.save()` / `.delete()`.
+pub const ACTIVE_RECORD_MODULES: &[&str] = &[
+    "sequelize",
+    "sequelize-typescript",
+    "mongoose",
+    "typeorm",
+    "django",
+    "peewee",
+    "tortoise",
+    "mongoengine",
+];
+
+/// Terminal methods of TypeORM's query builder (a chain holding `createQueryBuilder`).
+pub const QUERY_BUILDER_TERMINALS: &[&str] = &[
+    "getMany",
+    "getOne",
+    "getOneOrFail",
+    "getRawMany",
+    "getRawOne",
+    "getManyAndCount",
+    "getCount",
+    "getExists",
+    "execute",
+    "stream",
+];
+
+/// Methods of a query-builder handle that start a chain run when awaited (knex, Drizzle).
+pub const BUILDER_ROOTS: &[&str] = &[
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "from",
+    "with",
+    "raw",
+    "query",
+    "selectDistinct",
+];
+
+/// Django QuerySet methods that run the query.
+pub const DJANGO_EVALUATORS: &[&str] = &[
+    "get",
+    "first",
+    "last",
+    "count",
+    "exists",
+    "aggregate",
+    "create",
+    "update",
+    "delete",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+    "in_bulk",
+    "earliest",
+    "latest",
+    "contains",
+    "explain",
+    "aget",
+    "afirst",
+    "alast",
+    "acount",
+    "aexists",
+    "acreate",
+    "aupdate",
+    "adelete",
+    "aget_or_create",
+];
+
+/// Functions that materialise an iterable (a QuerySet evaluated by `list(qs)`).
+pub const MATERIALISERS: &[&str] = &[
+    "list", "len", "tuple", "set", "sorted", "bool", "sum", "any", "all",
+];
+
+/// SQLAlchemy `Query`/`Result` terminal methods (a chain holding `.query(…)`).
+pub const SQLALCHEMY_TERMINALS: &[&str] = &[
+    "first",
+    "one",
+    "one_or_none",
+    "all",
+    "count",
+    "scalar",
+    "get",
+    "delete",
+    "update",
+];
+
+/// SQLAlchemy session methods that talk to the database.
+pub const SQLALCHEMY_SESSION_METHODS: &[&str] = &[
+    "execute", "scalars", "scalar", "get", "merge", "refresh", "flush", "commit",
+];
+
+/// Method name heads of repository-style data access (`findById`, `loadCustomer`,
+/// `fetch_orders`, `countItems`, `getUserById`: `get` counts with a `by` in the name).
+pub const REPOSITORY_METHOD_HEADS: &[&str] = &["find", "load", "fetch", "count"];
+
+/// Receiver name words of repositories and data services.
+pub const REPOSITORY_RECEIVER_WORDS: &[&str] = &[
+    "repository",
+    "repo",
+    "service",
+    "store",
+    "dao",
+    "model",
+    "models",
+    "gateway",
+];
+
+/// Receiver name words that are not the database, even with a repository-like method.
+pub const NOT_REPOSITORY_WORDS: &[&str] = &[
+    "loader",
+    "loaders",
+    "cache",
+    "logger",
+    "log",
+    "config",
+    "settings",
+    "http",
+    "client",
+    "api",
+    "i18n",
+    "translation",
+    "validator",
+    "mapper",
+    "helper",
+    "util",
+    "utils",
+    "formatter",
+    "clock",
+    "event",
+    "events",
+    "emitter",
+    "queue",
+    "storage",
+    "s3",
+    "file",
+    "files",
+    "fs",
+    "map",
+];
+
+/// Words of receivers that batch by design (DataLoader).
+pub const BATCHING_RECEIVER_WORDS: &[&str] = &["loader", "loaders", "dataloader"];
+
+/// Methods that run an array of operations as one batch (`prisma.$transaction([...])`).
+pub const BATCH_METHODS: &[&str] = &["$transaction", "bulkWrite", "batch"];
+
+/// Words of receivers that mark a database handle when its origin is not visible.
 pub const DB_NAME_WORDS: &[&str] = &[
     "db",
     "database",

@@ -1,0 +1,1 @@
+pub mod n_plus_one_query;
