@@ -751,6 +751,46 @@ pub const NOT_REPOSITORY_WORDS: &[&str] = &[
     "map",
 ];
 
+/// Words of iterables whose size is the schema's, not the data's (table names, columns,
+/// migrations, Django content types): a query per table is not an N+1.
+pub const SCHEMA_COLLECTION_WORDS: &[&str] = &[
+    "table",
+    "tables",
+    "tablename",
+    "tablenames",
+    "column",
+    "columns",
+    "index",
+    "indexes",
+    "indices",
+    "migration",
+    "migrations",
+    "schema",
+    "schemas",
+    "constraint",
+    "constraints",
+    "sequence",
+    "sequences",
+    "contenttype",
+    "contenttypes",
+    "partition",
+    "partitions",
+];
+
+/// Calls that take the next element of a collection: a `while` loop that makes them walks a
+/// collection (`while (queue.length) { const x = queue.pop(); … }`, `row = cur.fetchone()`).
+pub const CONSUMING_METHODS: &[&str] = &[
+    "pop",
+    "shift",
+    "popleft",
+    "fetchone",
+    "fetchmany",
+    "next",
+    "dequeue",
+    "splice",
+    "popitem",
+];
+
 /// Words of receivers that batch by design (DataLoader).
 pub const BATCHING_RECEIVER_WORDS: &[&str] = &["loader", "loaders", "dataloader"];
 

@@ -3,8 +3,8 @@
 use backlint_engine::{FileCtx, Language, Node, NodeId, Rule, Sink};
 
 use crate::knowledge::data_layer::{
-    BATCHING_RECEIVER_WORDS, BATCH_METHODS, NOT_REPOSITORY_WORDS, REPOSITORY_METHOD_HEADS,
-    REPOSITORY_RECEIVER_WORDS,
+    BATCHING_RECEIVER_WORDS, BATCH_METHODS, CONSUMING_METHODS, NOT_REPOSITORY_WORDS,
+    REPOSITORY_METHOD_HEADS, REPOSITORY_RECEIVER_WORDS, SCHEMA_COLLECTION_WORDS,
 };
 use crate::models::db_calls::{db_call, is_chain_outer, DbCall};
 use crate::names::words;
@@ -143,7 +143,7 @@ fn iteration<'t>(id: NodeId, ctx: &FileCtx<'t>) -> Option<Iteration<'t>> {
         let in_body = body.is_some_and(|b| b.id() == child.id());
         match n.kind() {
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
-                if in_body && !bounded_loop(n, ctx) =>
+                if in_body && !bounded_loop(n, ctx) && walks_collection(n, ctx) =>
             {
                 let header = n
                     .child_by_field_name("right")
@@ -177,7 +177,9 @@ fn iteration<'t>(id: NodeId, ctx: &FileCtx<'t>) -> Option<Iteration<'t>> {
                 if per_item {
                     if let Some(clause) = first_clause {
                         let iterable = clause.child_by_field_name("right");
-                        if !iterable.is_some_and(|r| small_collection(r, ctx)) {
+                        if !iterable
+                            .is_some_and(|r| small_collection(r, ctx) || schema_sized(r, ctx))
+                        {
                             let header = iterable.unwrap_or(clause);
                             return Some(Iteration {
                                 header,
@@ -220,7 +222,7 @@ fn callback_iteration<'t>(func: Node<'t>, ctx: &FileCtx<'t>) -> Option<Iteration
         return None;
     }
     let receiver = callee.child_by_field_name("object")?;
-    if small_collection(receiver, ctx) {
+    if small_collection(receiver, ctx) || schema_sized(receiver, ctx) {
         return None;
     }
     // The call around `items.map(…)`: `Promise.all(…)` runs it concurrently, a batch method
@@ -316,6 +318,47 @@ fn bounded_loop(n: Node<'_>, ctx: &FileCtx<'_>) -> bool {
         }
     }
     false
+}
+
+/// An iterable named like schema objects (`tableNames`, `ContentType.objects.all()`): as
+/// many iterations as tables, not as rows.
+fn schema_sized(iterable: Node<'_>, ctx: &FileCtx<'_>) -> bool {
+    let w = words(ctx.text(iterable));
+    w.iter()
+        .any(|x| SCHEMA_COLLECTION_WORDS.contains(&x.as_str()))
+        || w.windows(2)
+            .any(|p| SCHEMA_COLLECTION_WORDS.contains(&format!("{}{}", p[0], p[1]).as_str()))
+}
+
+/// Whether a loop goes over a collection: a `for` over something not schema-sized, or a
+/// `while`/`do` that tests a collection's size or takes elements from one. Retry, polling and
+/// page-by-page batch loops make one query per attempt or per page, not per item.
+fn walks_collection(n: Node<'_>, ctx: &FileCtx<'_>) -> bool {
+    if let Some(right) = n.child_by_field_name("right") {
+        return !schema_sized(right, ctx);
+    }
+    if n.kind() == "for_statement"
+        && n.child_by_field_name("condition").is_some()
+        && ctx.language().is_some_and(|l| l.is_js_like())
+    {
+        // `for (let i = 0; i < items.length; i++)`
+        return true;
+    }
+    let cond = n
+        .child_by_field_name("condition")
+        .map(|c| ctx.text(c))
+        .unwrap_or("");
+    if cond.contains(".length") || cond.contains("len(") || cond.contains(".size") {
+        return true;
+    }
+    let Some(id) = ctx.id_of(n) else { return false };
+    (id + 1..ctx.subtree_end(id)).any(|i| {
+        let c = ctx.node(i);
+        matches!(c.kind(), "call_expression" | "call")
+            && c.child_by_field_name("function")
+                .and_then(|f| ctx.last_name(f))
+                .is_some_and(|m| CONSUMING_METHODS.contains(&m))
+    })
 }
 
 /// DataLoader: batched by design.
