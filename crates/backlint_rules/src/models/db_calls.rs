@@ -465,9 +465,18 @@ fn method_query(
             // TypeORM repository / manager methods.
             if let Some(kind) = lib("typeorm").and_then(|l| method_kind(l, method)) {
                 let receiver_name = ctx.last_name(receiver).unwrap_or("");
-                let repo_like = crate::names::words(receiver_name)
+                let w = crate::names::words(receiver_name);
+                // `manager`, `entityManager`, `transactionManager` — not `workflowManager`.
+                let entity_manager = w.last().is_some_and(|l| l == "manager")
+                    && (w.len() == 1
+                        || matches!(
+                            w[w.len() - 2].as_str(),
+                            "entity" | "transaction" | "transactional" | "em"
+                        ));
+                let repo_like = w
                     .iter()
-                    .any(|w| matches!(w.as_str(), "repository" | "repo" | "manager"))
+                    .any(|x| matches!(x.as_str(), "repository" | "repo"))
+                    || entity_manager
                     || matches!(db_handle(receiver, ctx), Some(HandleMatch::Origin(l)) if l.id == "typeorm")
                     || (receiver.kind() == "call_expression"
                         && method_of(receiver, ctx) == Some("getRepository"));

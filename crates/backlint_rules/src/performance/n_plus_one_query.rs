@@ -337,12 +337,15 @@ fn walks_collection(n: Node<'_>, ctx: &FileCtx<'_>) -> bool {
     if let Some(right) = n.child_by_field_name("right") {
         return !schema_sized(right, ctx);
     }
-    if n.kind() == "for_statement"
-        && n.child_by_field_name("condition").is_some()
-        && ctx.language().is_some_and(|l| l.is_js_like())
-    {
-        // `for (let i = 0; i < items.length; i++)`
-        return true;
+    if n.kind() == "for_statement" && ctx.language().is_some_and(|l| l.is_js_like()) {
+        // `for (let i = 0; i < items.length; i++)` walks items; `for (let skip = 0; skip < n;
+        // skip += pageSize)` walks pages.
+        let step = n
+            .child_by_field_name("increment")
+            .map(|i| ctx.text(i))
+            .unwrap_or("");
+        let by_page = step.contains("+=") && !step.trim_end().ends_with("+= 1");
+        return !by_page;
     }
     let cond = n
         .child_by_field_name("condition")
