@@ -24,11 +24,6 @@ const CONCISE_LINE: &str = r"^[^:]+:\d+:\d+: (error|warning|note)\[[a-z0-9-]+\] 
 /// The regex of the human summary line.
 const SUMMARY_LINE: &str = r"^\d+ problems? \(\d+ errors?, \d+ warnings?(, \d+ notes?)?\) in \d+ files? scanned in \d+\.\d+s$";
 
-/// The source extensions backlint parses.
-const SOURCE_EXTENSIONS: &[&str] = &[
-    "ts", "mts", "cts", "tsx", "js", "jsx", "mjs", "cjs", "py", "pyi",
-];
-
 // ----------------------------------------------------------------------------------------
 // Helpers
 // ----------------------------------------------------------------------------------------
@@ -173,17 +168,14 @@ fn summary_numbers(line: &str) -> Vec<usize> {
 }
 
 /// Source files (by extension) under `dir`, recursively.
-fn count_source_files(dir: &Path) -> usize {
+fn count_read_files(dir: &Path) -> usize {
     let mut n = 0;
     for entry in std::fs::read_dir(dir).expect("read dir") {
         let path = entry.expect("dir entry").path();
         if path.is_dir() {
-            n += count_source_files(&path);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| SOURCE_EXTENSIONS.contains(&e))
-        {
+            n += count_read_files(&path);
+        } else if backlint_engine::FileKind::of(&path).is_some() {
+            // Every file backlint reads: sources, and config files (the secrets rule reads them).
             n += 1;
         }
     }
@@ -900,7 +892,7 @@ fn summary_line_counts_are_right() {
     let problems = concise.lines().count();
     let (errors, warnings, notes) = (count("error"), count("warning"), count("note"));
     assert_eq!(errors + warnings + notes, problems);
-    let files = count_source_files(&repo_root().join("fixtures"));
+    let files = count_read_files(&repo_root().join("fixtures"));
     assert!(problems > 0 && files > 0);
 
     let human = scan_fixtures("human").stdout;

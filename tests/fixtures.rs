@@ -7,7 +7,9 @@
 //!   failing: once one passes, the test asks to promote it (strict xfail).
 //!
 //! Annotations may be stacked; they apply to the next line that is not an annotation. The
-//! comment may be `//`, `#`, `;`, `/* … */` or JSX's `{/* … */}`. Any finding not matched by a
+//! comment may be `//`, `#`, `;`, `/* … */` or JSX's `{/* … */}`. A file without comments (JSON)
+//! has a sidecar `X.json.expected` instead: one `<line>: ruleid: <id>` (or `ok:`, `todoruleid:`,
+//! `todook:`) per line, `#` lines are comments. Any finding not matched by a
 //! `ruleid` is noisy; a file without annotations fails (it proves nothing). Loose files of a
 //! rule folder are scanned together; each `app-*/` folder is scanned as its own project.
 
@@ -42,6 +44,36 @@ fn annotations(text: &str) -> BTreeMap<(u32, String), Mark> {
         }
     }
     out
+}
+
+/// Expectations from a sidecar file: `<line>: <mark>: <id>[, <id>]` per line.
+fn sidecar(text: &str) -> Result<BTreeMap<(u32, String), Mark>, String> {
+    let mut out = BTreeMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (n, rest) = line.split_once(':').ok_or_else(|| {
+            format!(
+                "sidecar line {}: expected `<line>: <mark>: <rule-id>`",
+                i + 1
+            )
+        })?;
+        let n: u32 = n.trim().parse().map_err(|_| {
+            format!(
+                "sidecar line {}: `{}` is not a line number",
+                i + 1,
+                n.trim()
+            )
+        })?;
+        let marks = parse_annotation(rest.trim())
+            .ok_or_else(|| format!("sidecar line {}: expected a ruleid/ok mark", i + 1))?;
+        for (mark, rule) in marks {
+            out.insert((n, rule), mark);
+        }
+    }
+    Ok(out)
 }
 
 fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
@@ -144,7 +176,18 @@ fn every_fixture_matches_its_annotations() {
         for file in files_of(&group) {
             let rel = backlint_engine::discover::relative_path(&file, &root);
             let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
-            let expected = annotations(&text);
+            let mut side = file.clone().into_os_string();
+            side.push(".expected");
+            let expected = match std::fs::read_to_string(&side) {
+                Ok(side_text) => match sidecar(&side_text) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        failures.push(format!("{rel}.expected: {e}"));
+                        continue;
+                    }
+                },
+                Err(_) => annotations(&text),
+            };
             if expected.is_empty() {
                 failures.push(format!(
                     "{rel}: no ruleid/ok annotations (a fixture must prove something)"
@@ -202,6 +245,15 @@ fn every_fixture_matches_its_annotations() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn sidecars_are_read() {
+    let e = sidecar("# a comment\n3: ruleid: a, b\n7: ok: c\n").expect("valid sidecar");
+    assert_eq!(e.get(&(3, "a".into())), Some(&Mark::RuleId));
+    assert_eq!(e.get(&(3, "b".into())), Some(&Mark::RuleId));
+    assert_eq!(e.get(&(7, "c".into())), Some(&Mark::Ok));
+    assert!(sidecar("x: ruleid: a").is_err());
 }
 
 #[test]

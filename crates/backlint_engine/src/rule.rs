@@ -120,6 +120,11 @@ pub struct Report {
     /// Replaces the flagged text in the fingerprint (e.g. a secret, which must not be hashed
     /// where a short one could be guessed back).
     pub fingerprint_key: Option<String>,
+    /// The flagged text is a secret: it is masked in every source text the scan keeps, so no
+    /// reporter can print it (human source frames).
+    pub redact: bool,
+    /// More byte ranges to mask with it (the body of a private key block).
+    pub mask: Vec<(usize, usize)>,
 }
 
 impl Report {
@@ -137,6 +142,18 @@ impl Report {
 
     pub fn fingerprint_key(&mut self, key: impl Into<String>) -> &mut Self {
         self.fingerprint_key = Some(key.into());
+        self
+    }
+
+    /// Marks the flagged range as a secret to mask in kept source text.
+    pub fn redact(&mut self) -> &mut Self {
+        self.redact = true;
+        self
+    }
+
+    /// Masks another byte range of the file too (a secret that spans more than the report).
+    pub fn redact_range(&mut self, start_byte: usize, end_byte: usize) -> &mut Self {
+        self.mask.push((start_byte, end_byte));
         self
     }
 }
@@ -170,6 +187,8 @@ impl Sink {
             help: None,
             related: Vec::new(),
             fingerprint_key: None,
+            redact: false,
+            mask: Vec::new(),
         });
         let last = self.reports.len() - 1;
         &mut self.reports[last]

@@ -342,14 +342,16 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
     drop(index);
     drop(tree);
 
-    let diagnostics = finish_reports(
-        &path,
-        &text,
-        &lines,
-        std::mem::take(&mut sink.reports),
-        rules,
-    );
+    let reports = std::mem::take(&mut sink.reports);
+    let secrets: Vec<(usize, usize)> = reports
+        .iter()
+        .filter(|r| r.redact)
+        .map(|r| (r.start_byte, r.end_byte))
+        .chain(reports.iter().flat_map(|r| r.mask.iter().copied()))
+        .collect();
+    let diagnostics = finish_reports(&path, &text, &lines, reports, rules);
     let keep = opts.keep_sources && (!diagnostics.is_empty() || !sink.facts.is_empty());
+    let text = if keep { mask(text, &secrets) } else { text };
     FileOutcome {
         path,
         kind: file.kind,
@@ -359,6 +361,22 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
         facts: sink.facts,
         source: keep.then(|| Arc::from(text)),
     }
+}
+
+/// Masks secret ranges with `*` (one per byte, so offsets and ASCII columns stay put).
+fn mask(text: String, secrets: &[(usize, usize)]) -> String {
+    if secrets.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for &(start, end) in secrets {
+        let end = end.min(bytes.len());
+        for b in bytes.iter_mut().take(end).skip(start) {
+            *b = b'*';
+        }
+    }
+    // A range that cut a multi-byte character leaves invalid UTF-8: replace what is left.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn parse(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
