@@ -34,6 +34,7 @@ pub static RULES: &[RegisteredRule] = &[
     rule!(crate::security::jwt_in_local_storage::JwtInLocalStorage, "jwt-in-local-storage"),
     rule!(crate::security::string_sql::StringSql, "string-sql"),
     rule!(crate::performance::n_plus_one_query::NPlusOneQuery, "n-plus-one-query"),
+    rule!(crate::security::hardcoded_secret::HardcodedSecret, "hardcoded-secret"),
 ];
 
 struct Parsed {

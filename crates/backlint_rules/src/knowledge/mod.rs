@@ -2,4 +2,5 @@
 pub mod auth;
 pub mod browser;
 pub mod data_layer;
+pub mod secrets;
 pub mod sql;
