@@ -5,8 +5,9 @@ use backlint_engine::{FileCtx, FileKind, Language, Node, NodeId, Rule, Sink};
 
 use crate::knowledge::secrets::{
     find_provider_secrets, is_example_file, is_provider_format, is_secret_name, is_secret_value,
-    redacted, LOCK_FILES,
+    redacted, LOCK_FILES, SAMPLE_CODE_WORDS,
 };
+use crate::names::words;
 
 pub struct HardcodedSecret;
 
@@ -68,6 +69,9 @@ impl Rule for HardcodedSecret {
         let Some(place) = secret_place(id, node, ctx) else {
             return;
         };
+        if in_sample_code(id, ctx) {
+            return;
+        }
         sink.report(
             node,
             format!("hardcoded secret {place} (`{}`)", redacted(value)),
@@ -135,6 +139,19 @@ fn key_block_end(source: &str, from: usize) -> usize {
             end
         }
     }
+}
+
+/// Inside a function or class that builds sample data (`_event_sample`, `seed_demo_users`,
+/// `class FakePaymentGateway`): its values are made up.
+fn in_sample_code(id: NodeId, ctx: &FileCtx<'_>) -> bool {
+    let named = |n: NodeId| {
+        ctx.node(n).child_by_field_name("name").is_some_and(|name| {
+            words(ctx.text(name))
+                .iter()
+                .any(|w| SAMPLE_CODE_WORDS.contains(&w.as_str()))
+        })
+    };
+    ctx.enclosing_function(id).is_some_and(named) || ctx.enclosing_class(id).is_some_and(named)
 }
 
 /// The fingerprint of a secret: a hash, never the value.
