@@ -179,7 +179,10 @@ pub fn find_provider_secrets(text: &str) -> Vec<FoundSecret> {
             let Some(whole) = caps.get(0) else { continue };
             let secret = caps.get(1).unwrap_or(whole);
             let value = secret.as_str();
-            if is_placeholder(value) || !looks_random(&FORMATS[i], value) {
+            if is_placeholder(value)
+                || !looks_random(&FORMATS[i], value)
+                || user_is_password(whole.as_str(), value)
+            {
                 continue;
             }
             let overlaps = found
@@ -199,6 +202,13 @@ pub fn find_provider_secrets(text: &str) -> Vec<FoundSecret> {
     }
     found.sort_by_key(|f| f.match_start);
     found
+}
+
+/// `postgres://postgres:postgres@…`: a default account whose password is its user name.
+fn user_is_password(url: &str, password: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .is_some_and(|(user, _)| user == password)
 }
 
 /// Keys are random: an `sk-…` key has digits and entropy (a CSS class `sk-button-large` is
@@ -254,6 +264,9 @@ pub const PLACEHOLDER_VALUES: &[&str] = &[
     "pass",
     "qwerty",
     "letmein",
+    "tiger",
+    "scott",
+    "guest",
 ];
 
 /// Whether a value is a placeholder or noise, not a credential: empty, a known placeholder, a
@@ -276,6 +289,10 @@ pub fn is_placeholder(value: &str) -> bool {
         || v.starts_with('$')
         || (v.starts_with('<') && v.ends_with('>'))
     {
+        return true;
+    }
+    // Digits only (`1234567890`): a number, not a credential.
+    if v.bytes().all(|b| b.is_ascii_digit()) {
         return true;
     }
     let first = v.chars().next().unwrap_or(' ');
@@ -348,8 +365,24 @@ pub fn is_identifier_like(value: &str) -> bool {
 /// Words of functions and classes that build sample data (previews, seeds, demos): the values
 /// there are made up.
 pub const SAMPLE_CODE_WORDS: &[&str] = &[
-    "sample", "samples", "example", "examples", "demo", "dummy", "fake", "mock", "mocks",
-    "preview", "seed", "seeds", "stub", "stubs", "fixture", "fixtures",
+    "placeholder",
+    "placeholders",
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "demo",
+    "dummy",
+    "fake",
+    "mock",
+    "mocks",
+    "preview",
+    "seed",
+    "seeds",
+    "stub",
+    "stubs",
+    "fixture",
+    "fixtures",
 ];
 
 /// Head words of secret names.

@@ -144,14 +144,22 @@ fn key_block_end(source: &str, from: usize) -> usize {
 /// Inside a function or class that builds sample data (`_event_sample`, `seed_demo_users`,
 /// `class FakePaymentGateway`): its values are made up.
 fn in_sample_code(id: NodeId, ctx: &FileCtx<'_>) -> bool {
-    let named = |n: NodeId| {
-        ctx.node(n).child_by_field_name("name").is_some_and(|name| {
+    // Any enclosing named function or class (the literal may sit in a lambda or callback).
+    ctx.ancestors(id).any(|a| {
+        let n = ctx.node(a);
+        matches!(
+            n.kind(),
+            "function_declaration"
+                | "function_definition"
+                | "method_definition"
+                | "class_declaration"
+                | "class_definition"
+        ) && n.child_by_field_name("name").is_some_and(|name| {
             words(ctx.text(name))
                 .iter()
                 .any(|w| SAMPLE_CODE_WORDS.contains(&w.as_str()))
         })
-    };
-    ctx.enclosing_function(id).is_some_and(named) || ctx.enclosing_class(id).is_some_and(named)
+    })
 }
 
 /// The fingerprint of a secret: a hash, never the value.
