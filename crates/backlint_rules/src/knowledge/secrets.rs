@@ -500,6 +500,27 @@ pub fn is_example_file(path: &str) -> bool {
         .any(|seg| EXAMPLE_FILE_SEGMENTS.contains(&seg))
 }
 
+/// Test code: a `test`/`tests`/`__tests__`/`spec` folder, or a test file name
+/// (`test_x.py`, `x_test.py`, `x.test.ts`, `x.spec.js`, `conftest.py`).
+pub fn is_test_path(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let name = segments.next_back().unwrap_or(path).to_ascii_lowercase();
+    let in_test_dir = path.split('/').rev().skip(1).any(|d| {
+        matches!(
+            d,
+            "test" | "tests" | "__tests__" | "spec" | "specs" | "testing"
+        )
+    });
+    in_test_dir
+        || name.starts_with("test_")
+        || name == "conftest.py"
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name
+            .rsplit_once('.')
+            .is_some_and(|(stem, _)| stem.ends_with("_test"))
+}
+
 /// Name segments of example config files.
 pub const EXAMPLE_FILE_SEGMENTS: &[&str] =
     &["example", "sample", "template", "tmpl", "dist", "defaults"];
