@@ -59,6 +59,16 @@ impl Language {
         }
     }
 
+    /// The node kinds of a function call (`call_expression` in JS/TS, `call` in Python), for
+    /// rules whose `kinds` are "every call".
+    pub fn call_kinds(self) -> &'static [&'static str] {
+        if self.is_js_like() {
+            &["call_expression"]
+        } else {
+            &["call"]
+        }
+    }
+
     /// The line-comment marker (used for fixture annotations and, later, suppressions).
     pub fn line_comment(self) -> &'static str {
         if self.is_js_like() {

@@ -26,11 +26,7 @@ impl Rule for StringSql {
     }
 
     fn kinds(&self, lang: Language) -> &'static [&'static str] {
-        if lang.is_js_like() {
-            &["call_expression"]
-        } else {
-            &["call"]
-        }
+        lang.call_kinds()
     }
 
     fn check(&self, id: NodeId, ctx: &FileCtx<'_>, sink: &mut Sink) {
