@@ -4,7 +4,9 @@
 //! - `// ruleid: <id>[, <id>]` directly above a line where a finding of `<id>` must start;
 //! - `// ok: <id>` above a line that must not be flagged by `<id>`;
 //! - `// todoruleid: <id>` / `// todook: <id>`: known misses / false alarms, which must keep
-//!   failing: once one passes, the test asks to promote it (strict xfail).
+//!   failing: once one passes, the test asks to promote it (strict xfail);
+//! - `// ruleid(error): <id>` (or `(warning)`, `(note)`, also on `todoruleid`): the finding must
+//!   have that severity (for rules that escalate some findings); plain `ruleid:` takes any.
 //!
 //! Annotations may be stacked; they apply to the next line that is not an annotation. The
 //! comment may be `//`, `#`, `;`, `/* … */` or JSX's `{/* … */}`. A file without comments (JSON)
@@ -18,7 +20,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use backlint_engine::FileKind;
+use backlint_engine::{FileKind, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Mark {
@@ -28,11 +30,17 @@ enum Mark {
     TodoOk,
 }
 
+/// A mark and the severity it asks for, if any.
+type Expect = (Mark, Option<Severity>);
+
+/// `(line, rule) -> (message, severity)` of one file's findings.
+type Findings = BTreeMap<(u32, String), (String, Severity)>;
+
 /// `(line, rule) -> mark` for one file (lines 1-based).
-fn annotations(text: &str) -> BTreeMap<(u32, String), Mark> {
+fn annotations(text: &str) -> BTreeMap<(u32, String), Expect> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = BTreeMap::new();
-    let mut pending: Vec<(Mark, String)> = Vec::new();
+    let mut pending: Vec<(Expect, String)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match parse_annotation(line) {
             Some(marks) => pending.extend(marks),
@@ -47,7 +55,7 @@ fn annotations(text: &str) -> BTreeMap<(u32, String), Mark> {
 }
 
 /// Expectations from a sidecar file: `<line>: <mark>: <id>[, <id>]` per line.
-fn sidecar(text: &str) -> Result<BTreeMap<(u32, String), Mark>, String> {
+fn sidecar(text: &str) -> Result<BTreeMap<(u32, String), Expect>, String> {
     let mut out = BTreeMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -76,7 +84,7 @@ fn sidecar(text: &str) -> Result<BTreeMap<(u32, String), Mark>, String> {
     Ok(out)
 }
 
-fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
+fn parse_annotation(line: &str) -> Option<Vec<(Expect, String)>> {
     let mut t = line.trim();
     for open in ["{/*", "/*", "//", "#", ";"] {
         if let Some(rest) = t.strip_prefix(open) {
@@ -86,13 +94,21 @@ fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
     }
     let t = t.trim_end_matches("*/}").trim_end_matches("*/").trim();
     let (mark, rest) = [
-        ("todoruleid:", Mark::TodoRuleId),
-        ("todook:", Mark::TodoOk),
-        ("ruleid:", Mark::RuleId),
-        ("ok:", Mark::Ok),
+        ("todoruleid", Mark::TodoRuleId),
+        ("todook", Mark::TodoOk),
+        ("ruleid", Mark::RuleId),
+        ("ok", Mark::Ok),
     ]
     .into_iter()
     .find_map(|(p, m)| t.strip_prefix(p).map(|r| (m, r)))?;
+    // `ruleid(error):` asks for a severity.
+    let (severity, rest) = match rest.strip_prefix('(') {
+        Some(r) => {
+            let (sev, r) = r.split_once("):")?;
+            (Some(Severity::parse(sev.trim())?), r)
+        }
+        None => (None, rest.strip_prefix(':')?),
+    };
     // Anything after ` -- ` or ` // ` is a reason, not a rule id.
     let ids = rest
         .split(" -- ")
@@ -105,7 +121,7 @@ fn parse_annotation(line: &str) -> Option<Vec<(Mark, String)>> {
         ids.split(',')
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
-            .map(|id| (mark, id))
+            .map(|id| ((mark, severity), id))
             .collect(),
     )
 }
@@ -166,11 +182,11 @@ fn every_fixture_matches_its_annotations() {
                 failures.push(format!("{}: {} {}", n.path, n.level.as_str(), n.message));
             }
         }
-        let mut found: BTreeMap<String, BTreeMap<(u32, String), String>> = BTreeMap::new();
+        let mut found: BTreeMap<String, Findings> = BTreeMap::new();
         for d in &result.diagnostics {
             found.entry(d.location.path.clone()).or_default().insert(
                 (d.location.span.start.line, d.rule.to_string()),
-                d.message.clone(),
+                (d.message.clone(), d.severity),
             );
         }
         for file in files_of(&group) {
@@ -196,31 +212,38 @@ fn every_fixture_matches_its_annotations() {
             }
             counted += 1;
             let got = found.remove(&rel).unwrap_or_default();
-            for ((line, rule), mark) in &expected {
+            for ((line, rule), (mark, severity)) in &expected {
                 if !known.contains(rule) {
                     failures.push(format!(
                         "{rel}:{line}: annotation names unknown rule `{rule}`"
                     ));
                     continue;
                 }
-                let hit = got.contains_key(&(*line, rule.clone()));
+                let hit = got.get(&(*line, rule.clone()));
                 match (mark, hit) {
-                    (Mark::RuleId, false) => failures.push(format!("{rel}:{line}: missing {rule}")),
-                    (Mark::Ok, true) => failures.push(format!(
-                        "{rel}:{line}: noisy {rule} ({})",
-                        got[&(*line, rule.clone())]
-                    )),
-                    (Mark::TodoRuleId, true) => failures.push(format!(
+                    (Mark::RuleId, None) => failures.push(format!("{rel}:{line}: missing {rule}")),
+                    (Mark::RuleId, Some((message, found)))
+                        if severity.is_some_and(|s| s != *found) =>
+                    {
+                        failures.push(format!(
+                            "{rel}:{line}: {rule} is {found}, expected {} ({message})",
+                            severity.map(|s| s.as_str()).unwrap_or("")
+                        ))
+                    }
+                    (Mark::Ok, Some((message, _))) => {
+                        failures.push(format!("{rel}:{line}: noisy {rule} ({message})"))
+                    }
+                    (Mark::TodoRuleId, Some(_)) => failures.push(format!(
                         "{rel}:{line}: todoruleid {rule} is found now: promote it to ruleid"
                     )),
-                    (Mark::TodoOk, false) => failures.push(format!(
+                    (Mark::TodoOk, None) => failures.push(format!(
                         "{rel}:{line}: todook {rule} is clean now: promote it to ok"
                     )),
                     _ => {}
                 }
             }
-            for ((line, rule), message) in &got {
-                let mark = expected.get(&(*line, rule.clone()));
+            for ((line, rule), (message, _)) in &got {
+                let mark = expected.get(&(*line, rule.clone())).map(|(m, _)| *m);
                 // `ok` and a found `todoruleid` are reported above; do not report them twice.
                 if !matches!(
                     mark,
@@ -231,7 +254,7 @@ fn every_fixture_matches_its_annotations() {
             }
         }
         for (path, got) in found {
-            for ((line, rule), message) in got {
+            for ((line, rule), (message, _)) in got {
                 failures.push(format!(
                     "{path}:{line}: noisy {rule} ({message}) in a file the harness did not expect"
                 ));
@@ -250,9 +273,9 @@ fn every_fixture_matches_its_annotations() {
 #[test]
 fn sidecars_are_read() {
     let e = sidecar("# a comment\n3: ruleid: a, b\n7: ok: c\n").expect("valid sidecar");
-    assert_eq!(e.get(&(3, "a".into())), Some(&Mark::RuleId));
-    assert_eq!(e.get(&(3, "b".into())), Some(&Mark::RuleId));
-    assert_eq!(e.get(&(7, "c".into())), Some(&Mark::Ok));
+    assert_eq!(e.get(&(3, "a".into())), Some(&(Mark::RuleId, None)));
+    assert_eq!(e.get(&(3, "b".into())), Some(&(Mark::RuleId, None)));
+    assert_eq!(e.get(&(7, "c".into())), Some(&(Mark::Ok, None)));
     assert!(sidecar("x: ruleid: a").is_err());
 }
 
@@ -260,10 +283,31 @@ fn sidecars_are_read() {
 fn annotation_parser_reads_every_comment_style() {
     let text = "// ruleid: a, b\n# ok: c -- why\n{/* todoruleid: d */}\nx\n/* todook: e */\ny\n";
     let a = annotations(text);
-    assert_eq!(a.get(&(4, "a".into())), Some(&Mark::RuleId));
-    assert_eq!(a.get(&(4, "b".into())), Some(&Mark::RuleId));
-    assert_eq!(a.get(&(4, "c".into())), Some(&Mark::Ok));
-    assert_eq!(a.get(&(4, "d".into())), Some(&Mark::TodoRuleId));
-    assert_eq!(a.get(&(6, "e".into())), Some(&Mark::TodoOk));
+    assert_eq!(a.get(&(4, "a".into())), Some(&(Mark::RuleId, None)));
+    assert_eq!(a.get(&(4, "b".into())), Some(&(Mark::RuleId, None)));
+    assert_eq!(a.get(&(4, "c".into())), Some(&(Mark::Ok, None)));
+    assert_eq!(a.get(&(4, "d".into())), Some(&(Mark::TodoRuleId, None)));
+    assert_eq!(a.get(&(6, "e".into())), Some(&(Mark::TodoOk, None)));
     assert_eq!(a.len(), 5);
+}
+
+#[test]
+fn annotation_parser_reads_severities() {
+    let text = "// ruleid(error): a
+# todoruleid(warning): b
+x
+// ruleid(loud): c
+y
+";
+    let a = annotations(text);
+    assert_eq!(
+        a.get(&(3, "a".into())),
+        Some(&(Mark::RuleId, Some(Severity::Error)))
+    );
+    assert_eq!(
+        a.get(&(3, "b".into())),
+        Some(&(Mark::TodoRuleId, Some(Severity::Warning)))
+    );
+    // An unknown severity is no annotation at all (and the file would fail for having none).
+    assert!(!a.keys().any(|(_, r)| r == "c"));
 }

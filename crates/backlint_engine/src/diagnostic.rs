@@ -28,6 +28,14 @@ impl Severity {
         }
     }
 
+    /// One step more serious (an error stays an error).
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Note => Severity::Warning,
+            Severity::Warning | Severity::Error => Severity::Error,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Severity> {
         match s {
             "note" | "info" => Some(Severity::Note),

@@ -125,6 +125,9 @@ pub struct Report {
     pub redact: bool,
     /// More byte ranges to mask with it (the body of a private key block).
     pub mask: Vec<(usize, usize)>,
+    /// This finding is one step more serious than the rule's configured severity (an unbounded
+    /// query whose rows go straight into an HTTP response).
+    pub escalated: bool,
 }
 
 impl Report {
@@ -148,6 +151,14 @@ impl Report {
     /// Marks the flagged range as a secret to mask in kept source text.
     pub fn redact(&mut self) -> &mut Self {
         self.redact = true;
+        self
+    }
+
+    /// Raises this finding one step above the rule's configured severity (note → warning →
+    /// error). Relative, so a severity the user configures for the rule still moves all of its
+    /// findings together.
+    pub fn escalate(&mut self) -> &mut Self {
+        self.escalated = true;
         self
     }
 
@@ -189,6 +200,7 @@ impl Sink {
             fingerprint_key: None,
             redact: false,
             mask: Vec::new(),
+            escalated: false,
         });
         let last = self.reports.len() - 1;
         &mut self.reports[last]
@@ -211,6 +223,8 @@ pub struct ProjectReport {
     /// What the fingerprint hashes besides rule and path (usually the flagged node's
     /// [`FileCtx::fingerprint_text`], carried in the fact).
     pub fingerprint_key: String,
+    /// See [`Report::escalate`].
+    pub escalated: bool,
 }
 
 #[derive(Debug, Default)]
@@ -233,6 +247,7 @@ impl ProjectSink {
             help: None,
             related: Vec::new(),
             fingerprint_key: fingerprint_key.into(),
+            escalated: false,
         });
         let last = self.reports.len() - 1;
         &mut self.reports[last]
@@ -247,6 +262,12 @@ impl ProjectReport {
 
     pub fn related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
         self.related.push((location, message.into()));
+        self
+    }
+
+    /// See [`Report::escalate`].
+    pub fn escalate(&mut self) -> &mut Self {
+        self.escalated = true;
         self
     }
 }

@@ -459,11 +459,16 @@ fn finish_reports(
             path: path.to_string(),
             span: lines.span(text, s, e),
         };
+        let severity = rules
+            .severity_of(r.rule)
+            .unwrap_or(crate::Severity::Warning);
         out.push(Diagnostic {
             rule: r.rule,
-            severity: rules
-                .severity_of(r.rule)
-                .unwrap_or(crate::Severity::Warning),
+            severity: if r.escalated {
+                severity.raised()
+            } else {
+                severity
+            },
             message: r.message,
             location: location(r.start_byte, r.end_byte),
             related: r
@@ -535,7 +540,11 @@ fn project_pass(
             *n += 1;
             out.push(Diagnostic {
                 rule: r.rule,
-                severity: entry.severity,
+                severity: if r.escalated {
+                    entry.severity.raised()
+                } else {
+                    entry.severity
+                },
                 message: r.message,
                 location: r.location,
                 related: r
