@@ -66,6 +66,41 @@ pub enum QueryKind {
     Write,
 }
 
+/// How a list query takes a limit.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// Keys of its options object (the last argument): Prisma `take`, Sequelize `limit`.
+    pub keys: &'static [&'static str],
+    /// Methods of its chain or builder: `.limit(n)`, `.take(n)`.
+    pub methods: &'static [&'static str],
+}
+
+impl Limit {
+    /// A query that takes no limit: a single row, a write, or a list bounded only by its
+    /// filter (TypeORM `findBy`).
+    pub const NONE: Limit = Limit {
+        keys: &[],
+        methods: &[],
+    };
+
+    pub const fn key(keys: &'static [&'static str]) -> Limit {
+        Limit { keys, methods: &[] }
+    }
+
+    pub const fn method(methods: &'static [&'static str]) -> Limit {
+        Limit { keys: &[], methods }
+    }
+
+    /// The way to write it, for messages: `take`, `.limit()`.
+    pub fn spelling(&self) -> String {
+        match (self.keys.first(), self.methods.first()) {
+            (Some(k), _) => format!("`{k}`"),
+            (None, Some(m)) => format!("`.{m}()`"),
+            (None, None) => "a limit".to_string(),
+        }
+    }
+}
+
 /// A query method of a library (for rules about how queries run: loops, limits, transactions).
 #[derive(Debug, Clone, Copy)]
 pub struct QueryMethod {
@@ -73,8 +108,8 @@ pub struct QueryMethod {
     pub kind: QueryKind,
     /// Returns many rows.
     pub list: bool,
-    /// How a list query takes a limit (`take`, `limit`, `.limit()`), if it can.
-    pub limit: Option<&'static str>,
+    /// How a list query takes a limit.
+    pub limit: Limit,
 }
 
 #[derive(Debug)]
@@ -117,11 +152,22 @@ const fn raw_kw(method: &'static str, receiver: Receiver, arg: usize, kw: &'stat
     }
 }
 
-const fn read(method: &'static str, list: bool, limit: Option<&'static str>) -> QueryMethod {
+/// A query for at most one row (or an aggregate).
+const fn one(method: &'static str) -> QueryMethod {
     QueryMethod {
         method,
         kind: QueryKind::Read,
-        list,
+        list: false,
+        limit: Limit::NONE,
+    }
+}
+
+/// A query for many rows, and how it takes a limit.
+const fn list(method: &'static str, limit: Limit) -> QueryMethod {
+    QueryMethod {
+        method,
+        kind: QueryKind::Read,
+        list: true,
         limit,
     }
 }
@@ -131,7 +177,7 @@ const fn write(method: &'static str) -> QueryMethod {
         method,
         kind: QueryKind::Write,
         list: false,
-        limit: None,
+        limit: Limit::NONE,
     }
 }
 
@@ -162,7 +208,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         handle_members: &[],
         derive: &["connect"],
         raw_sql: &[raw("query", Handle, 0)],
-        queries: &[read("query", true, None)],
+        queries: &[list("query", Limit::NONE)],
         parameterised: "pass values separately: `pool.query('SELECT * FROM users WHERE email = $1', [email])`",
         batched: "load all rows in one query with `WHERE id = ANY($1)` and an array parameter, or join the related table",
     },
@@ -182,7 +228,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         handle_members: &[],
         derive: &["getConnection", "promise"],
         raw_sql: &[raw("query", Handle, 0), raw("execute", Handle, 0)],
-        queries: &[read("query", true, None), read("execute", true, None)],
+        queries: &[list("query", Limit::NONE), list("execute", Limit::NONE)],
         parameterised: "use placeholders: `conn.execute('SELECT * FROM users WHERE email = ?', [email])`",
         batched: "load all rows in one query with `WHERE id IN (?)` and an array parameter, or join the related table",
     },
@@ -196,9 +242,9 @@ pub static LIBRARIES: &[DbLibrary] = &[
         derive: &["transaction"],
         raw_sql: KNEX_RAW,
         queries: &[
-            read("select", true, Some(".limit()")),
-            read("first", false, None),
-            read("pluck", true, Some(".limit()")),
+            list("select", Limit::method(&["limit", "first"])),
+            one("first"),
+            list("pluck", Limit::method(&["limit", "first"])),
             write("insert"),
             write("update"),
             write("del"),
@@ -222,14 +268,15 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw("raw", Qualified(&["@prisma/client", "Prisma", "raw"]), 0),
         ],
         queries: &[
-            read("findMany", true, Some("take")),
-            read("findUnique", false, None),
-            read("findUniqueOrThrow", false, None),
-            read("findFirst", false, None),
-            read("findFirstOrThrow", false, None),
-            read("count", false, None),
-            read("aggregate", false, None),
-            read("groupBy", true, Some("take")),
+            list("findMany", Limit::key(&["take"])),
+            one("findUnique"),
+            one("findUniqueOrThrow"),
+            one("findFirst"),
+            one("findFirstOrThrow"),
+            one("count"),
+            one("aggregate"),
+            // One row per group: bounded by its grouping keys.
+            one("groupBy"),
             write("create"),
             write("createMany"),
             write("update"),
@@ -251,18 +298,18 @@ pub static LIBRARIES: &[DbLibrary] = &[
         derive: &["createQueryRunner", "getRepository", "manager"],
         raw_sql: &[raw("query", Handle, 0)],
         queries: &[
-            read("find", true, Some("take")),
-            read("findBy", true, None),
-            read("findAndCount", true, Some("take")),
-            read("findAndCountBy", true, None),
-            read("findOne", false, None),
-            read("findOneBy", false, None),
-            read("findOneOrFail", false, None),
-            read("count", false, None),
-            read("getMany", true, Some(".take()")),
-            read("getRawMany", true, Some(".limit()")),
-            read("getManyAndCount", true, Some(".take()")),
-            read("getOne", false, None),
+            list("find", Limit::key(&["take"])),
+            list("findBy", Limit::NONE),
+            list("findAndCount", Limit::key(&["take"])),
+            list("findAndCountBy", Limit::NONE),
+            one("findOne"),
+            one("findOneBy"),
+            one("findOneOrFail"),
+            one("count"),
+            list("getMany", Limit::method(&["take", "limit"])),
+            list("getRawMany", Limit::method(&["limit", "take"])),
+            list("getManyAndCount", Limit::method(&["take", "limit"])),
+            one("getOne"),
             write("save"),
             write("insert"),
             write("update"),
@@ -287,11 +334,11 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw("literal", Qualified(&["sequelize", "Sequelize", "literal"]), 0),
         ],
         queries: &[
-            read("findAll", true, Some("limit")),
-            read("findAndCountAll", true, Some("limit")),
-            read("findOne", false, None),
-            read("findByPk", false, None),
-            read("count", false, None),
+            list("findAll", Limit::key(&["limit"])),
+            list("findAndCountAll", Limit::key(&["limit"])),
+            one("findOne"),
+            one("findByPk"),
+            one("count"),
             write("create"),
             write("bulkCreate"),
             write("update"),
@@ -310,7 +357,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
         handle_members: &[],
         derive: &[],
         raw_sql: &[raw("prepare", Handle, 0), raw("exec", Handle, 0)],
-        queries: &[read("all", true, None), read("get", false, None), write("run")],
+        queries: &[list("all", Limit::NONE), one("get"), write("run")],
         parameterised: "prepare once with placeholders: `db.prepare('SELECT * FROM users WHERE email = ?').get(email)`",
         batched: "load all rows in one statement with `WHERE id IN (...)`, or run the writes in one `db.transaction(...)`",
     },
@@ -329,7 +376,15 @@ pub static LIBRARIES: &[DbLibrary] = &[
         handle_members: &[],
         derive: &["transaction"],
         raw_sql: &[raw("raw", Qualified(&["drizzle-orm", "sql", "raw"]), 0)],
-        queries: &[read("select", true, Some(".limit()")), write("insert"), write("update"), write("delete")],
+        queries: &[
+            list("select", Limit::method(&["limit"])),
+            // The relational query API: `db.query.users.findMany({ limit })`.
+            list("findMany", Limit::key(&["limit"])),
+            one("findFirst"),
+            write("insert"),
+            write("update"),
+            write("delete"),
+        ],
         parameterised: "use the sql tagged template, which sends values as parameters: sql`select * from users where email = ${email}`",
         batched: "load all rows at once with `inArray(table.id, ids)` or the relational query API's `with`; batch writes with one `insert(...).values([...])`",
     },
@@ -365,7 +420,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw("SQL", Qualified(&["psycopg2", "sql", "SQL"]), 0),
             raw("SQL", Qualified(&["psycopg", "sql", "SQL"]), 0),
         ],
-        queries: &[read("execute", true, None), read("fetchall", true, None), read("fetchone", false, None), read("fetchmany", true, None)],
+        queries: &[list("execute", Limit::NONE), list("fetchall", Limit::NONE), one("fetchone"), list("fetchmany", Limit::NONE)],
         parameterised: "pass values as parameters: `cursor.execute(\"SELECT * FROM users WHERE email = %s\", (email,))` (sqlite3: `?`)",
         batched: "load all rows with one `WHERE id IN (...)` query, or batch writes with `cursor.executemany(...)`",
     },
@@ -384,7 +439,7 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw_kw("execute", Handle, 0, "query"),
             raw_kw("executemany", Handle, 0, "command"),
         ],
-        queries: &[read("fetch", true, None), read("fetchrow", false, None), read("fetchval", false, None), write("execute")],
+        queries: &[list("fetch", Limit::NONE), one("fetchrow"), one("fetchval"), write("execute")],
         parameterised: "pass values as parameters: `await conn.fetch('SELECT * FROM users WHERE email = $1', email)`",
         batched: "load all rows with `WHERE id = ANY($1::int[])`, or batch writes with `executemany`/`copy_records_to_table`",
     },
@@ -412,7 +467,16 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw("text", Qualified(&["sqlalchemy", "sql", "expression", "text"]), 0),
             raw("text", Qualified(&["sqlmodel", "text"]), 0),
         ],
-        queries: &[read("all", true, Some(".limit()")), read("first", false, None), read("one", false, None), read("scalars", true, Some(".limit()")), read("get", false, None), write("add"), write("delete"), write("merge")],
+        queries: &[
+            list("all", Limit::method(&["limit", "slice"])),
+            one("first"),
+            one("one"),
+            list("scalars", Limit::method(&["limit", "slice"])),
+            one("get"),
+            write("add"),
+            write("delete"),
+            write("merge"),
+        ],
         parameterised: "bind parameters: `session.execute(text(\"SELECT * FROM users WHERE email = :email\"), {\"email\": email})`",
         batched: "eager-load with `selectinload`/`joinedload`, or load all rows with `select(X).where(X.id.in_(ids))`; add many objects with `add_all` and flush once",
     },
@@ -436,17 +500,18 @@ pub static LIBRARIES: &[DbLibrary] = &[
             raw_kw("RawSQL", Qualified(&["django", "db", "models", "expressions", "RawSQL"]), 0, "sql"),
             raw_kw("RawSQL", Qualified(&["django", "db", "models", "RawSQL"]), 0, "sql"),
         ],
+        // Bounded by slicing (`qs[:50]`), which the rules read off the syntax.
         queries: &[
-            read("all", true, Some("[:n]")),
-            read("filter", true, Some("[:n]")),
-            read("exclude", true, Some("[:n]")),
-            read("get", false, None),
-            read("first", false, None),
-            read("last", false, None),
-            read("count", false, None),
-            read("exists", false, None),
-            read("values", true, Some("[:n]")),
-            read("values_list", true, Some("[:n]")),
+            list("all", Limit::NONE),
+            list("filter", Limit::NONE),
+            list("exclude", Limit::NONE),
+            one("get"),
+            one("first"),
+            one("last"),
+            one("count"),
+            one("exists"),
+            list("values", Limit::NONE),
+            list("values_list", Limit::NONE),
             write("create"),
             write("bulk_create"),
             write("update"),
@@ -484,11 +549,17 @@ pub static LIBRARIES: &[DbLibrary] = &[
         derive: &["model"],
         raw_sql: &[],
         queries: &[
-            read("find", true, Some(".limit()")),
-            read("findOne", false, None),
-            read("findById", false, None),
-            read("countDocuments", false, None),
-            read("aggregate", true, None),
+            list(
+                "find",
+                Limit {
+                    keys: &["limit"],
+                    methods: &["limit"],
+                },
+            ),
+            one("findOne"),
+            one("findById"),
+            one("countDocuments"),
+            list("aggregate", Limit::NONE),
             write("create"),
             write("insertMany"),
             write("updateOne"),
@@ -511,8 +582,8 @@ pub static LIBRARIES: &[DbLibrary] = &[
         derive: &[],
         raw_sql: &[],
         queries: &[
-            read("find_one", false, None),
-            read("count_documents", false, None),
+            one("find_one"),
+            one("count_documents"),
             write("insert_one"),
             write("insert_many"),
             write("update_one"),
@@ -775,7 +846,19 @@ pub const SCHEMA_COLLECTION_WORDS: &[&str] = &[
     "contenttypes",
     "partition",
     "partitions",
+    "permission",
+    "permissions",
 ];
+
+/// Whether a name or expression text names schema objects ([`SCHEMA_COLLECTION_WORDS`], also
+/// run together: `ContentType.objects.all()`, `tableNames`).
+pub fn is_schema_sized_name(text: &str) -> bool {
+    let w = words(text);
+    w.iter()
+        .any(|x| SCHEMA_COLLECTION_WORDS.contains(&x.as_str()))
+        || w.windows(2)
+            .any(|p| SCHEMA_COLLECTION_WORDS.contains(&format!("{}{}", p[0], p[1]).as_str()))
+}
 
 /// Calls that take the next element of a collection: a `while` loop that makes them walks a
 /// collection (`while (queue.length) { const x = queue.pop(); … }`, `row = cur.fetchone()`).
@@ -1180,5 +1263,187 @@ fn sql_args<'t>(args: Node<'t>, arg: SqlArg, ctx: &FileCtx<'t>) -> Vec<Node<'t>>
             .filter(|(k, _)| names.contains(k))
             .map(|(_, v)| v)
             .collect(),
+    }
+}
+
+/// Chain methods that bound how many rows a list query returns, in any library: `.limit(n)`,
+/// `.take(n)`, knex `.first()`, SQLAlchemy `.one()`, Flask-SQLAlchemy `.paginate()`.
+pub const LIMITING_METHODS: &[&str] = &[
+    "limit",
+    "take",
+    "first",
+    "top",
+    "slice",
+    "paginate",
+    "forPage",
+    "page",
+    "one",
+    "one_or_none",
+    "scalar",
+    "scalar_one",
+    "scalar_one_or_none",
+    "first_or_404",
+    "one_or_404",
+    "get_or_404",
+    "get",
+    "fetchone",
+    "fetchmany",
+    "getOne",
+    "getOneOrFail",
+    "getRawOne",
+    "findFirst",
+    "findOne",
+    "limitToFirst",
+    "last",
+    "earliest",
+    "latest",
+    "in_bulk",
+];
+
+/// Chain methods that stream rows instead of loading them all: Mongoose `.cursor()`, Django
+/// `.iterator()`, SQLAlchemy `.yield_per(n)`, knex `.stream()`.
+pub const STREAMING_METHODS: &[&str] = &[
+    "cursor",
+    "stream",
+    "pipe",
+    "iterator",
+    "aiterator",
+    "yield_per",
+    "eachAsync",
+    "partitions",
+    "stream_scalars",
+    "getRawStream",
+];
+
+/// Chain methods that aggregate (one row, or one per group key): `.count()`, `.sum('x')`,
+/// Django `.aggregate(…)`, `.exists()`.
+pub const AGGREGATE_METHODS: &[&str] = &[
+    "count",
+    "countDistinct",
+    "sum",
+    "sumDistinct",
+    "avg",
+    "avgDistinct",
+    "min",
+    "max",
+    "aggregate",
+    "exists",
+    "getCount",
+    "getExists",
+    "countDocuments",
+    "estimatedDocumentCount",
+    "acount",
+    "aexists",
+    "aaggregate",
+];
+
+/// Builder chain methods that write (a knex chain with `.insert(…)` returns no rows to page).
+pub const BUILDER_WRITE_METHODS: &[&str] = &[
+    "insert",
+    "update",
+    "del",
+    "delete",
+    "upsert",
+    "increment",
+    "decrement",
+    "truncate",
+    "onConflict",
+    "merge",
+    "into",
+    "values",
+    "set",
+    "returning",
+    "createTable",
+    "dropTable",
+    "alterTable",
+];
+
+/// Filter and lookup names that select at most one row per value: `where: { id }`,
+/// `filter(pk=…)`, `{ _id: { $in: ids } }`, `User.id.in_(ids)` (one row per listed id, and the
+/// list is the caller's).
+/// Besides primary keys, the columns that are unique by convention (`slug`, `email`,
+/// `username`).
+pub const KEY_FIELDS: &[&str] = &[
+    "id", "_id", "pk", "uuid", "guid", "slug", "email", "username",
+];
+
+/// Django lookups on a key field (`id__in`, `pk__in`, `uuid__exact`).
+pub const KEY_LOOKUP_SUFFIXES: &[&str] = &["", "__in", "__exact", "__iexact"];
+
+/// Whether a filter key (`id`, `pk__in`, `users.id`) names a primary or unique key.
+pub fn is_key_field(name: &str) -> bool {
+    let name = name.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let column = name.rsplit('.').next().unwrap_or(name);
+    KEY_LOOKUP_SUFFIXES.iter().any(|s| {
+        column
+            .strip_suffix(s)
+            .is_some_and(|base| KEY_FIELDS.contains(&base))
+    })
+}
+
+/// Django QuerySet methods that return another QuerySet of the same rows (refining it,
+/// without running it).
+pub const QUERYSET_REFINERS: &[&str] = &[
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "values",
+    "values_list",
+    "only",
+    "defer",
+    "distinct",
+    "annotate",
+    "alias",
+    "using",
+    "select_for_update",
+    "reverse",
+    "extra",
+    "union",
+    "intersection",
+    "difference",
+    "none",
+];
+
+/// Django generic views and DRF views that list a whole QuerySet unless paginated.
+pub const LIST_VIEW_BASES: &[&str] = &[
+    "ListAPIView",
+    "ListCreateAPIView",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+    "ListModelMixin",
+];
+
+/// Django's generic `ListView` (paginated by `paginate_by`).
+pub const DJANGO_LIST_VIEW_BASES: &[&str] = &["ListView", "BaseListView"];
+
+/// Serializer-like calls that evaluate a whole QuerySet when given `many=True`
+/// (DRF serializers, by their class name's suffix).
+pub const SERIALIZER_SUFFIXES: &[&str] = &["Serializer", "Schema"];
+
+/// `Model.find(…)` on a model class whose library the file does not show: a Mongoose query
+/// (`.limit()`, options `limit`) or a TypeORM `BaseEntity` find (`take`); either limit counts.
+pub static MODEL_FIND_EITHER: QueryMethod = QueryMethod {
+    method: "find",
+    kind: QueryKind::Read,
+    list: true,
+    limit: Limit {
+        keys: &["take", "limit"],
+        methods: &["limit"],
+    },
+};
+
+/// The table entry of a query method: the library's own, or (for a handle known only by its
+/// name) the first library of the language that has the method.
+pub fn query_entry(
+    lang: Lang,
+    library: Option<&'static DbLibrary>,
+    method: &str,
+) -> Option<&'static QueryMethod> {
+    match library {
+        Some(l) => l.queries.iter().find(|q| q.method == method),
+        None => libraries(lang).find_map(|l| l.queries.iter().find(|q| q.method == method)),
     }
 }

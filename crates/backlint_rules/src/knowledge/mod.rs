@@ -2,5 +2,6 @@
 pub mod auth;
 pub mod browser;
 pub mod data_layer;
+pub mod http;
 pub mod secrets;
 pub mod sql;

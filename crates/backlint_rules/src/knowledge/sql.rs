@@ -176,6 +176,213 @@ impl FlowPolicy for SqlPolicy {
     }
 }
 
+/// Aggregate functions: a `SELECT` of only these (and no `GROUP BY`) returns one row.
+pub const AGGREGATE_FUNCTIONS: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "exists",
+    "bool_and",
+    "bool_or",
+    "every",
+    "array_agg",
+    "json_agg",
+    "jsonb_agg",
+    "string_agg",
+    "group_concat",
+    "listagg",
+    "stddev",
+    "variance",
+    "percentile_cont",
+    "percentile_disc",
+    "coalesce",
+];
+
+/// Schemas and tables of the database's own catalogue: as many rows as the schema has.
+pub const CATALOGUE_PREFIXES: &[&str] = &[
+    "information_schema",
+    "pg_",
+    "sqlite_master",
+    "sqlite_schema",
+    "sqlite_sequence",
+    "sys.",
+    "mysql.",
+    "performance_schema",
+    "all_tab",
+    "user_tab",
+];
+
+/// Columns whose equality selects at most one row (or one per listed value).
+pub const KEY_COLUMNS: &[&str] = &[
+    "id", "uuid", "guid", "pk", "_id", "slug", "email", "username",
+];
+
+/// SQL text as lower-case tokens with their parenthesis depth; string literals and comments
+/// dropped, `a.b` kept as one token.
+fn sql_tokens(sql: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    let mut depth = 0u32;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' | '`' => {
+                // A quoted literal or identifier: keep identifiers' text, drop literals.
+                let mut text = String::new();
+                for d in chars.by_ref() {
+                    if d == c {
+                        break;
+                    }
+                    text.push(d);
+                }
+                if c != '\'' {
+                    out.push((text.to_ascii_lowercase(), depth));
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => {
+                out.push(("(".into(), depth));
+                depth += 1;
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                out.push((")".into(), depth));
+            }
+            c if c.is_alphanumeric() || c == '_' || c == '$' || c == '.' => {
+                let mut word = String::from(c);
+                while let Some(&d) = chars.peek() {
+                    if d.is_alphanumeric() || d == '_' || d == '$' || d == '.' {
+                        word.push(d);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                // `"users"."id"`: join a quoted part to the word before it.
+                out.push((word.to_ascii_lowercase(), depth));
+            }
+            c if c.is_whitespace() => {}
+            c => out.push((c.to_string(), depth)),
+        }
+    }
+    out
+}
+
+/// Whether constant SQL text is a `SELECT` that can return every row of a table: it reads
+/// `FROM` a table of the application, with no `LIMIT`/`FETCH FIRST`/`TOP`/`ROWNUM`, is not
+/// an aggregate without `GROUP BY`, and does not select by primary key
+/// (`WHERE id = $1`, `WHERE u.id IN (…)`, `WHERE id = ANY($1)`).
+pub fn is_unbounded_select(sql: &str) -> bool {
+    let tokens = sql_tokens(sql);
+    let first = tokens
+        .iter()
+        .find(|(t, _)| t != "(")
+        .map(|(t, _)| t.as_str());
+    if !matches!(first, Some("select" | "with")) {
+        return false;
+    }
+    let word = |i: usize| tokens.get(i).map(|(t, _)| t.as_str()).unwrap_or("");
+    if tokens.iter().enumerate().any(|(i, (t, _))| {
+        matches!(t.as_str(), "limit" | "top" | "rownum")
+            || (t == "fetch" && matches!(word(i + 1), "first" | "next"))
+    }) {
+        return false;
+    }
+    // The main query: the last `select` outside parentheses (after any `WITH` parts).
+    let min_depth = tokens.iter().map(|(_, d)| *d).min().unwrap_or(0);
+    let Some(select) = tokens
+        .iter()
+        .rposition(|(t, d)| t == "select" && *d == min_depth)
+    else {
+        return false;
+    };
+    let top = |i: usize| tokens.get(i).is_some_and(|(_, d)| *d == min_depth);
+    let Some(from) = (select..tokens.len()).find(|&i| word(i) == "from" && top(i)) else {
+        // `SELECT now()`, `SELECT 1`.
+        return false;
+    };
+    if CATALOGUE_PREFIXES
+        .iter()
+        .any(|p| word(from + 1).starts_with(p))
+    {
+        return false;
+    }
+    let grouped = (from..tokens.len()).any(|i| word(i) == "group" && word(i + 1) == "by" && top(i));
+    if !grouped {
+        // Every select-list item an aggregate: `SELECT count(*), max(at) FROM …`.
+        let mut items = vec![select + 1];
+        items.extend(
+            (select + 1..from)
+                .filter(|&i| word(i) == "," && top(i))
+                .map(|i| i + 1),
+        );
+        let aggregate = |i: usize| {
+            let mut j = i;
+            if word(j) == "distinct" {
+                return false;
+            }
+            while word(j) == "(" {
+                j += 1;
+            }
+            AGGREGATE_FUNCTIONS.contains(&word(j)) && word(j + 1) == "("
+        };
+        if items.iter().all(|&i| aggregate(i)) {
+            return false;
+        }
+    }
+    // A key lookup: `WHERE [t.]id = …`, `id IN (…)`, `id = ANY(…)`.
+    let where_at = (from..tokens.len()).find(|&i| word(i) == "where" && top(i));
+    if let Some(w) = where_at {
+        if key_condition(&tokens[w + 1..], min_depth) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether tokens of a condition compare a key column for equality (`[t.]id = …`,
+/// `id IN (…)`, `id = ANY(…)`) at `depth`, or any column with a list parameter
+/// (`order_id = ANY($1)`, `sku IN (?)`, `IN %s`, `IN (:ids)`): the batched form of a per-item
+/// query, as many rows as the caller's list asks for.
+fn key_condition(tokens: &[(String, u32)], depth: u32) -> bool {
+    let word = |i: usize| tokens.get(i).map(|(t, _)| t.as_str()).unwrap_or("");
+    let placeholder = |i: usize| {
+        let t = word(i);
+        matches!(t, "?" | "%" | ":" | "$")
+            || (t.starts_with('$') && t.len() > 1)
+            || t.starts_with("%(")
+    };
+    tokens.iter().enumerate().any(|(i, (t, d))| {
+        let column = t.rsplit('.').next().unwrap_or(t);
+        if *d != depth {
+            return false;
+        }
+        if KEY_COLUMNS.contains(&column) && matches!(word(i + 1), "=" | "in") {
+            return true;
+        }
+        // `IN (?)` / `IN ($1)` / `IN %s` / `= ANY($1)`; `IN ()` is where a built list of
+        // placeholders was spliced in.
+        (t == "in"
+            && (placeholder(i + 1)
+                || (word(i + 1) == "(" && (placeholder(i + 2) || word(i + 2) == ")"))))
+            || (t == "=" && word(i + 1) == "any" && word(i + 2) == "(" && placeholder(i + 3))
+    })
+}
+
+/// Whether a SQL condition fragment selects by key (`u.id = :id`, `user.id IN (:...ids)`).
+pub fn is_key_condition(condition: &str) -> bool {
+    let tokens = sql_tokens(condition);
+    let depth = tokens.iter().map(|(_, d)| *d).min().unwrap_or(0);
+    key_condition(&tokens, depth)
+}
+
 #[cfg(test)]
 mod tests {
     use super::looks_like_sql;

@@ -20,10 +20,10 @@
 use backlint_engine::{FileCtx, Language, Node};
 
 use crate::knowledge::data_layer::{
-    db_handle, raw_sql_call, DbLibrary, HandleMatch, Lang, QueryKind, ACTIVE_RECORD_MODULES,
-    BUILDER_ROOTS, DISTINCTIVE_MODEL_STATICS, DJANGO_EVALUATORS, JS_MODEL_STATICS, LIBRARIES,
-    MATERIALISERS, MODEL_MODULE_WORDS, PY_MODEL_STATICS, QUERY_BUILDER_TERMINALS,
-    SQLALCHEMY_SESSION_METHODS, SQLALCHEMY_TERMINALS,
+    db_handle, raw_sql_call, DbLibrary, HandleMatch, Lang, QueryKind, QueryMethod,
+    ACTIVE_RECORD_MODULES, BUILDER_ROOTS, DISTINCTIVE_MODEL_STATICS, DJANGO_EVALUATORS,
+    JS_MODEL_STATICS, LIBRARIES, MATERIALISERS, MODEL_FIND_EITHER, MODEL_MODULE_WORDS,
+    PY_MODEL_STATICS, QUERY_BUILDER_TERMINALS, SQLALCHEMY_SESSION_METHODS, SQLALCHEMY_TERMINALS,
 };
 use crate::knowledge::sql::looks_like_sql;
 
@@ -93,7 +93,7 @@ pub fn is_chain_outer(call: Node<'_>, ctx: &FileCtx<'_>) -> bool {
 
 /// The calls of a method chain from the outermost inwards, and its base expression:
 /// `knex('t').where(…).first()` → calls `[first(), where(…), knex('t')]`, base `knex`.
-fn chain<'t>(call: Node<'t>) -> (Vec<Node<'t>>, Node<'t>) {
+pub fn chain<'t>(call: Node<'t>) -> (Vec<Node<'t>>, Node<'t>) {
     let mut calls = Vec::new();
     let mut n = call;
     loop {
@@ -109,7 +109,7 @@ fn chain<'t>(call: Node<'t>) -> (Vec<Node<'t>>, Node<'t>) {
                 Some(o) => n = o,
                 None => return (calls, n),
             },
-            "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+            "await_expression" | "await" | "parenthesized_expression" | "non_null_expression" => {
                 match n.named_child(0) {
                     Some(c) => n = c,
                     None => return (calls, n),
@@ -120,7 +120,8 @@ fn chain<'t>(call: Node<'t>) -> (Vec<Node<'t>>, Node<'t>) {
     }
 }
 
-fn method_of<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<&'t str> {
+/// The method a call calls (`where` for `q.where(…)`); `None` for a plain function call.
+pub fn method_of<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<&'t str> {
     let f = call.child_by_field_name("function")?;
     if matches!(f.kind(), "member_expression" | "attribute") {
         ctx.last_name(f)
@@ -129,7 +130,8 @@ fn method_of<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<&'t str> {
     }
 }
 
-fn is_awaited(call: Node<'_>, ctx: &FileCtx<'_>) -> bool {
+/// Whether a call is awaited where it stands (through parentheses and casts).
+pub fn is_awaited(call: Node<'_>, ctx: &FileCtx<'_>) -> bool {
     let mut n = call;
     while let Some(p) = ctx.parent_node(n) {
         match p.kind() {
@@ -153,7 +155,7 @@ pub fn imports_any(ctx: &FileCtx<'_>, modules: &[&str]) -> bool {
 /// A model class for `method`: a PascalCase name imported from a module of the project (for
 /// generic method names, a module that looks like a models module), a class of this file, a
 /// `mongoose.model(…)` / `sequelize.define(…)` result, or `db.User` / `models.User`.
-fn is_model_class(receiver: Node<'_>, method: &str, ctx: &FileCtx<'_>) -> bool {
+pub fn is_model_class(receiver: Node<'_>, method: &str, ctx: &FileCtx<'_>) -> bool {
     let pascal = |s: &str| {
         s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && s.chars().any(|c| c.is_ascii_lowercase())
@@ -448,52 +450,15 @@ fn method_query(
     let receiver = callee.child_by_field_name("object")?;
     match lang {
         Lang::Js => {
-            // Prisma delegate: `<handle>.<model>.<method>(…)`.
-            if let Some(kind) = lib("prisma").and_then(|l| method_kind(l, method)) {
-                if receiver.kind() == "member_expression" {
-                    let handle = receiver.child_by_field_name("object")?;
-                    let prisma = match db_handle(handle, ctx) {
-                        Some(HandleMatch::Origin(l)) => l.id == "prisma",
-                        Some(HandleMatch::Name) => true,
-                        None => false,
-                    };
-                    if prisma {
-                        return Some((lib("prisma"), kind));
-                    }
-                }
+            if let Some((library, q)) = query_method_call(call, ctx) {
+                return Some((library, q.kind));
             }
-            // TypeORM repository / manager methods.
-            if let Some(kind) = lib("typeorm").and_then(|l| method_kind(l, method)) {
-                let receiver_name = ctx.last_name(receiver).unwrap_or("");
-                let w = crate::names::words(receiver_name);
-                // `manager`, `entityManager`, `transactionManager` — not `workflowManager`.
-                let entity_manager = w.last().is_some_and(|l| l == "manager")
-                    && (w.len() == 1
-                        || matches!(
-                            w[w.len() - 2].as_str(),
-                            "entity" | "transaction" | "transactional" | "em"
-                        ));
-                let repo_like = w
-                    .iter()
-                    .any(|x| matches!(x.as_str(), "repository" | "repo"))
-                    || entity_manager
-                    || matches!(db_handle(receiver, ctx), Some(HandleMatch::Origin(l)) if l.id == "typeorm")
-                    || (receiver.kind() == "call_expression"
-                        && method_of(receiver, ctx) == Some("getRepository"));
-                if repo_like {
-                    return Some((lib("typeorm"), kind));
-                }
-            }
-            // Model statics (Sequelize, Mongoose, TypeORM BaseEntity).
+            // Model statics outside the tables (`increment`, `max`…).
             if JS_MODEL_STATICS.contains(&method) && is_model_class(receiver, method, ctx) {
-                let library = ["mongoose", "sequelize", "typeorm"]
-                    .into_iter()
-                    .find(|m| imports_any(ctx, &[m]))
-                    .and_then(lib);
                 let read =
                     method.starts_with("find") || method.starts_with("count") || method == "exists";
                 return Some((
-                    library,
+                    model_library(ctx),
                     if read {
                         QueryKind::Read
                     } else {
@@ -555,6 +520,96 @@ fn method_query(
             None
         }
     }
+}
+
+fn entry(library: &'static DbLibrary, method: &str) -> Option<&'static QueryMethod> {
+    library.queries.iter().find(|q| q.method == method)
+}
+
+/// The ORM a file's model classes belong to, by its imports.
+fn model_library(ctx: &FileCtx<'_>) -> Option<&'static DbLibrary> {
+    ["mongoose", "sequelize", "typeorm"]
+        .into_iter()
+        .find(|m| imports_any(ctx, &[m]))
+        .and_then(lib)
+}
+
+/// A JS/TS call of a query method from a library's table, with its entry: a Prisma delegate
+/// (`prisma.user.findMany`), Drizzle's relational API (`db.query.users.findMany`), a TypeORM
+/// repository or entity manager (`this.users.find`, `manager.find(User, …)`), or a model
+/// static (`User.findAll`, `Order.find`).
+pub fn query_method_call(
+    call: Node<'_>,
+    ctx: &FileCtx<'_>,
+) -> Option<(Option<&'static DbLibrary>, &'static QueryMethod)> {
+    if !ctx.language()?.is_js_like() {
+        return None;
+    }
+    let method = method_of(call, ctx)?;
+    let callee = call.child_by_field_name("function")?;
+    let receiver = callee.child_by_field_name("object")?;
+    // Drizzle relational queries: `<handle>.query.<table>.<method>(…)`.
+    if receiver.kind() == "member_expression" {
+        let query = receiver.child_by_field_name("object")?;
+        if query.kind() == "member_expression" && ctx.last_name(query) == Some("query") {
+            let handle = query.child_by_field_name("object")?;
+            if let Some(q) = lib("drizzle").and_then(|l| entry(l, method)) {
+                if db_handle(handle, ctx).is_some() {
+                    return Some((lib("drizzle"), q));
+                }
+            }
+        }
+    }
+    // Prisma delegate: `<handle>.<model>.<method>(…)`.
+    if let Some(q) = lib("prisma").and_then(|l| entry(l, method)) {
+        if receiver.kind() == "member_expression" {
+            let handle = receiver.child_by_field_name("object")?;
+            let prisma = match db_handle(handle, ctx) {
+                Some(HandleMatch::Origin(l)) => l.id == "prisma",
+                Some(HandleMatch::Name) => true,
+                None => false,
+            };
+            if prisma {
+                return Some((lib("prisma"), q));
+            }
+        }
+    }
+    // TypeORM repository / manager methods.
+    if let Some(q) = lib("typeorm").and_then(|l| entry(l, method)) {
+        let receiver_name = ctx.last_name(receiver).unwrap_or("");
+        let w = crate::names::words(receiver_name);
+        // `manager`, `entityManager`, `transactionManager` — not `workflowManager`.
+        let entity_manager = w.last().is_some_and(|l| l == "manager")
+            && (w.len() == 1
+                || matches!(
+                    w[w.len() - 2].as_str(),
+                    "entity" | "transaction" | "transactional" | "em"
+                ));
+        let repo_like = w
+            .iter()
+            .any(|x| matches!(x.as_str(), "repository" | "repo"))
+            || entity_manager
+            || matches!(db_handle(receiver, ctx), Some(HandleMatch::Origin(l)) if l.id == "typeorm")
+            || (receiver.kind() == "call_expression"
+                && method_of(receiver, ctx) == Some("getRepository"));
+        if repo_like {
+            return Some((lib("typeorm"), q));
+        }
+    }
+    // Model statics (Sequelize, Mongoose, TypeORM BaseEntity).
+    if JS_MODEL_STATICS.contains(&method) && is_model_class(receiver, method, ctx) {
+        let library = model_library(ctx);
+        let q = match library {
+            Some(l) => entry(l, method),
+            None if method == "find" => Some(&MODEL_FIND_EITHER),
+            None => ["sequelize", "mongoose", "typeorm"]
+                .into_iter()
+                .filter_map(lib)
+                .find_map(|l| entry(l, method)),
+        }?;
+        return Some((library, q));
+    }
+    None
 }
 
 /// Positional arguments of a call (keyword arguments such as `update_fields=` do not count).

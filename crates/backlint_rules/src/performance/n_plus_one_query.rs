@@ -3,8 +3,8 @@
 use backlint_engine::{FileCtx, Language, Node, NodeId, Rule, Sink};
 
 use crate::knowledge::data_layer::{
-    BATCHING_RECEIVER_WORDS, BATCH_METHODS, CONSUMING_METHODS, NOT_REPOSITORY_WORDS,
-    REPOSITORY_METHOD_HEADS, REPOSITORY_RECEIVER_WORDS, SCHEMA_COLLECTION_WORDS,
+    is_schema_sized_name, BATCHING_RECEIVER_WORDS, BATCH_METHODS, CONSUMING_METHODS,
+    NOT_REPOSITORY_WORDS, REPOSITORY_METHOD_HEADS, REPOSITORY_RECEIVER_WORDS,
 };
 use crate::models::db_calls::{db_call, is_chain_outer, DbCall};
 use crate::names::words;
@@ -319,11 +319,7 @@ fn bounded_loop(n: Node<'_>, ctx: &FileCtx<'_>) -> bool {
 /// An iterable named like schema objects (`tableNames`, `ContentType.objects.all()`): as
 /// many iterations as tables, not as rows.
 fn schema_sized(iterable: Node<'_>, ctx: &FileCtx<'_>) -> bool {
-    let w = words(ctx.text(iterable));
-    w.iter()
-        .any(|x| SCHEMA_COLLECTION_WORDS.contains(&x.as_str()))
-        || w.windows(2)
-            .any(|p| SCHEMA_COLLECTION_WORDS.contains(&format!("{}{}", p[0], p[1]).as_str()))
+    is_schema_sized_name(ctx.text(iterable))
 }
 
 /// Whether a loop goes over a collection: a `for` over something not schema-sized, or a
