@@ -35,6 +35,7 @@ pub static RULES: &[RegisteredRule] = &[
     rule!(crate::security::string_sql::StringSql, "string-sql"),
     rule!(crate::performance::n_plus_one_query::NPlusOneQuery, "n-plus-one-query"),
     rule!(crate::security::hardcoded_secret::HardcodedSecret, "hardcoded-secret"),
+    rule!(crate::performance::unbounded_query::UnboundedQuery, "unbounded-query"),
 ];
 
 struct Parsed {

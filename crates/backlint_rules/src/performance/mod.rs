@@ -1,1 +1,2 @@
 pub mod n_plus_one_query;
+pub mod unbounded_query;
