@@ -1447,3 +1447,21 @@ pub fn query_entry(
         None => libraries(lang).find_map(|l| l.queries.iter().find(|q| q.method == method)),
     }
 }
+
+/// Folders of code that runs offline, once, against a database the developer controls:
+/// schema and data migrations, seeders (`knex/seeds`, `data/seeders`, Alembic `versions`).
+pub const OFFLINE_SCRIPT_DIRS: &[&str] = &["migrations", "migration", "seeders", "seeds", "seed"];
+
+/// Whether a path lies in an [`OFFLINE_SCRIPT_DIRS`] folder.
+pub fn is_offline_script_path(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|d| OFFLINE_SCRIPT_DIRS.contains(&d))
+}
+
+/// Names of knex instances called with a table name (`knex('users')`, `this.db('orders')`,
+/// `trx('items')`), when the file does not show where the instance comes from.
+pub const CALLABLE_BUILDER_NAMES: &[&str] = &[
+    "knex", "db", "trx", "tx", "database", "kx", "qb", "pg", "mysql", "sqlite",
+];

@@ -26,10 +26,10 @@ use backlint_engine::{
 };
 
 use crate::knowledge::data_layer::{
-    db_handle, is_key_field, is_schema_sized_name, query_entry, raw_sql_call, DbLibrary,
-    HandleMatch, Lang, Limit, AGGREGATE_METHODS, BUILDER_WRITE_METHODS, DJANGO_LIST_VIEW_BASES,
-    LIBRARIES, LIMITING_METHODS, LIST_VIEW_BASES, MATERIALISERS, QUERYSET_REFINERS,
-    SERIALIZER_SUFFIXES, STREAMING_METHODS,
+    db_handle, is_key_field, is_offline_script_path, is_schema_sized_name, query_entry,
+    raw_sql_call, DbLibrary, HandleMatch, Lang, Limit, AGGREGATE_METHODS, BUILDER_WRITE_METHODS,
+    CALLABLE_BUILDER_NAMES, DJANGO_LIST_VIEW_BASES, LIBRARIES, LIMITING_METHODS, LIST_VIEW_BASES,
+    MATERIALISERS, QUERYSET_REFINERS, SERIALIZER_SUFFIXES, STREAMING_METHODS,
 };
 use crate::knowledge::http::{
     class_bases, is_response_body_target, response_body, returns_response,
@@ -84,7 +84,7 @@ impl Rule for UnboundedQuery {
 
     fn applies(&self, file: &FileCtx<'_>) -> bool {
         // Tests load fixtures; migrations run once, offline.
-        !is_test_path(file.path) && !file.path.split('/').any(|s| s == "migrations")
+        !is_test_path(file.path) && !is_offline_script_path(file.path)
     }
 
     fn check(&self, id: NodeId, ctx: &FileCtx<'_>, sink: &mut Sink) {
@@ -99,6 +99,10 @@ impl Rule for UnboundedQuery {
             _ => py_query(node, ctx),
         };
         let Some(f) = found else { return };
+        // `const [owner] = await …`, `rows[0]`: the code expects one row.
+        if single_row_use(f.result, f.raw, ctx) {
+            return;
+        }
         // `ContentType.objects.all()`, `prisma.migration.findMany()`: as many rows as the
         // schema has.
         let callee = f
@@ -154,6 +158,76 @@ impl Rule for UnboundedQuery {
     }
 }
 
+/// Whether the rows of a query are only read as one: destructured into at most two names
+/// (`const [owner] = await …`), or a local read only at index 0 (`rows[0]`,
+/// `const { rows } = …; rows[0]`). Such a query is expected to match one row.
+fn single_row_use(result: Node<'_>, raw: bool, ctx: &FileCtx<'_>) -> bool {
+    let root = value_root(result, ctx);
+    let Some(parent) = ctx.parent_node(root) else {
+        return false;
+    };
+    if matches!(parent.kind(), "subscript_expression" | "subscript") {
+        return index_zero(parent, ctx);
+    }
+    let pattern = parent
+        .child_by_field_name("name")
+        .filter(|_| parent.kind() == "variable_declarator");
+    let mut rows = None;
+    if let Some(name) = pattern.filter(|n| n.kind() == "array_pattern") {
+        let mut c = name.walk();
+        let items: Vec<Node<'_>> = name.named_children(&mut c).collect();
+        if !raw {
+            return items.len() <= 2 && items.iter().all(|i| i.kind() != "rest_pattern");
+        }
+        // mysql2's `const [rows, fields] = await conn.query(…)`: the rows come first.
+        rows = items
+            .first()
+            .filter(|i| i.kind() == "identifier")
+            .and_then(|i| ctx.resolve(*i));
+    }
+    // `const { rows } = await pool.query(…)`: the destructured rows.
+    let rows = rows.or_else(|| {
+        let name = pattern.filter(|n| n.kind() == "object_pattern")?;
+        let mut c = name.walk();
+        let found = name.named_children(&mut c).find(|p| {
+            p.kind() == "shorthand_property_identifier_pattern" && ctx.text(*p) == "rows"
+        });
+        found.and_then(|r| ctx.resolve(r))
+    });
+    let Some(b) = assigned_binding(root, ctx).or(rows) else {
+        return false;
+    };
+    let binding = ctx.binding(b);
+    let scope_node = ctx.scopes()[binding.scope as usize].node;
+    let mut used = false;
+    for id in scope_node..ctx.subtree_end(scope_node) {
+        let n = ctx.node(id);
+        if n.kind() != "identifier" || ctx.text(n) != binding.name {
+            continue;
+        }
+        if n.start_byte() < root.end_byte() || ctx.resolve(n) != Some(b) {
+            continue;
+        }
+        used = true;
+        let at_zero = ctx.parent_node(n).is_some_and(|p| {
+            matches!(p.kind(), "subscript_expression" | "subscript")
+                && p.named_child(0).map(|o| o.id()) == Some(n.id())
+                && index_zero(p, ctx)
+        });
+        if !at_zero {
+            return false;
+        }
+    }
+    used
+}
+
+fn index_zero(subscript: Node<'_>, ctx: &FileCtx<'_>) -> bool {
+    subscript
+        .child_by_field_name("index")
+        .or_else(|| subscript.child_by_field_name("subscript"))
+        .is_some_and(|i| ctx.text(i) == "0")
+}
+
 /// A list query found unbounded.
 struct Found<'t> {
     /// Where to report.
@@ -164,6 +238,8 @@ struct Found<'t> {
     help: &'static str,
     /// Already known to be sent in a response.
     to_response: bool,
+    /// A raw driver call (whose result may be a `[rows, fields]` tuple).
+    raw: bool,
 }
 
 impl<'t> Found<'t> {
@@ -174,6 +250,7 @@ impl<'t> Found<'t> {
             what,
             help,
             to_response: false,
+            raw: false,
         }
     }
 }
@@ -312,9 +389,11 @@ fn in_list_value(v: Node<'_>, ctx: &FileCtx<'_>) -> bool {
             found
         }
         "call_expression" => {
-            v.child_by_field_name("function")
-                .is_some_and(|f| ctx.text(f) == "In")
-                && args_of(v).first().is_some_and(|a| is_held_list(*a))
+            // `In(ids)`, or compiled: `(0, typeorm_1.In)(ids)`.
+            v.child_by_field_name("function").is_some_and(|f| {
+                let t = ctx.text(f).trim_end_matches(')');
+                t == "In" || t.ends_with(".In")
+            }) && args_of(v).first().is_some_and(|a| is_held_list(*a))
         }
         _ => false,
     }
@@ -363,7 +442,11 @@ fn options_bound(call: Node<'_>, limit: &Limit, ctx: &FileCtx<'_>) -> Bound {
                     if limit.keys.contains(&key) {
                         bound = Bound::Bounded;
                     }
-                    if is_key_field(key) {
+                    if is_key_field(key)
+                        || (p.kind() == "pair"
+                            && p.child_by_field_name("value")
+                                .is_some_and(|v| in_list_value(v, ctx)))
+                    {
                         bound = Bound::Bounded;
                     }
                     if key == "where" {
@@ -739,6 +822,16 @@ fn js_builder_query<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<Found<'t>> 
     } else {
         root_fn.child_by_field_name("object")?
     };
+    // A handle called with a table name is a knex instance (`knex('users')`, `trx('items')`),
+    // not any method of something named like a database (`manager.transaction('SERIALIZABLE')`).
+    if called_handle
+        && !ctx
+            .last_name(handle)
+            .is_some_and(|n| CALLABLE_BUILDER_NAMES.contains(&n.trim_start_matches('_')))
+        && !matches!(db_handle(handle, ctx), Some(HandleMatch::Origin(l)) if l.id == "knex")
+    {
+        return None;
+    }
     let library = match db_handle(handle, ctx)? {
         HandleMatch::Origin(l) if matches!(l.id, "knex" | "drizzle") => Some(l),
         HandleMatch::Origin(_) => return None,
@@ -810,7 +903,8 @@ fn chain_text(root: Node<'_>, outer: Node<'_>, ctx: &FileCtx<'_>) -> String {
         .text(root)
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+        .replace(" .", ".");
     let head = if text.len() > 40 {
         callee_text(root, ctx)
     } else {
@@ -901,12 +995,15 @@ fn raw_select<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<Found<'t>> {
         return None;
     }
     let what = callee_text(call, ctx);
-    Some(Found::new(
+    Some(Found {
+        raw: true,
+        ..Found::new(
         call,
         call,
         what,
         "add `LIMIT` with a maximum page size (and keyset pagination, `WHERE id > $last ORDER BY id`, for the next pages); in jobs, stream the rows with a server-side cursor or `fetchmany()`",
-    ))
+    )
+    })
 }
 
 /// Text written out in full: a literal, a template or f-string with no substitutions, a
@@ -1479,6 +1576,13 @@ fn unbounded_queryset(value: Node<'_>, ctx: &FileCtx<'_>) -> bool {
 
 fn check_view_class(class: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
     let bases = class_bases(class, ctx);
+    // A project's own `PaginationMixin` sets `paginate_by` or a paginator for it.
+    if bases
+        .iter()
+        .any(|b| b.to_ascii_lowercase().contains("paginat"))
+    {
+        return;
+    }
     let drf = bases.iter().any(|b| LIST_VIEW_BASES.contains(b));
     let list_view = bases.iter().any(|b| DJANGO_LIST_VIEW_BASES.contains(b));
     if !drf && !list_view {
