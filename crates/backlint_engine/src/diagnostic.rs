@@ -176,3 +176,15 @@ impl Fnv64 {
         self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Severity;
+
+    #[test]
+    fn raising_a_severity_moves_it_one_step_and_stops_at_error() {
+        assert_eq!(Severity::Note.raised(), Severity::Warning);
+        assert_eq!(Severity::Warning.raised(), Severity::Error);
+        assert_eq!(Severity::Error.raised(), Severity::Error);
+    }
+}

@@ -385,7 +385,7 @@ pub fn is_key_condition(condition: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_sql;
+    use super::{is_key_condition, is_unbounded_select, looks_like_sql};
 
     #[test]
     fn sql_is_recognised_by_its_keywords() {
@@ -396,5 +396,60 @@ mod tests {
         assert!(!looks_like_sql(&["{ user(id: \"", "\") { name } }"]));
         assert!(!looks_like_sql(&["/api/users/", ""]));
         assert!(!looks_like_sql(&["Selected from the list"]));
+    }
+
+    #[test]
+    fn selects_without_a_bound_are_unbounded() {
+        assert!(is_unbounded_select("SELECT id, email FROM users"));
+        assert!(is_unbounded_select(
+            "select * from orders where customer_id = $1 order by created_at"
+        ));
+        assert!(is_unbounded_select(
+            "WITH paid AS (SELECT * FROM orders WHERE paid) SELECT * FROM paid"
+        ));
+        assert!(is_unbounded_select(
+            "SELECT status, count(*) FROM orders GROUP BY status"
+        ));
+        assert!(is_unbounded_select(
+            "SELECT * FROM t WHERE status IN ('open', 'paid')"
+        ));
+    }
+
+    #[test]
+    fn limits_aggregates_keys_and_catalogues_bound_a_select() {
+        assert!(!is_unbounded_select("SELECT * FROM users LIMIT 50"));
+        assert!(!is_unbounded_select(
+            "SELECT * FROM users ORDER BY id FETCH FIRST 10 ROWS ONLY"
+        ));
+        assert!(!is_unbounded_select("SELECT TOP 10 * FROM users"));
+        assert!(!is_unbounded_select(
+            "SELECT count(*) FROM users WHERE active"
+        ));
+        assert!(!is_unbounded_select(
+            "SELECT max(created_at), min(created_at) FROM events"
+        ));
+        assert!(!is_unbounded_select("SELECT * FROM users WHERE id = $1"));
+        assert!(!is_unbounded_select(
+            "SELECT * FROM users u WHERE u.id IN (?)"
+        ));
+        assert!(!is_unbounded_select(
+            "SELECT * FROM items WHERE order_id = ANY($1)"
+        ));
+        assert!(!is_unbounded_select(
+            "SELECT * FROM items WHERE sku IN (%s)"
+        ));
+        assert!(!is_unbounded_select(
+            "SELECT table_name FROM information_schema.tables"
+        ));
+        assert!(!is_unbounded_select("SELECT now()"));
+        assert!(!is_unbounded_select("INSERT INTO t (a) VALUES ($1)"));
+    }
+
+    #[test]
+    fn key_conditions() {
+        assert!(is_key_condition("u.id = :id"));
+        assert!(is_key_condition("user.id IN (:...ids)"));
+        assert!(!is_key_condition("u.status = :status"));
+        assert!(!is_key_condition("u.user_id = :id"));
     }
 }
