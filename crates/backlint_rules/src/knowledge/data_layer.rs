@@ -1465,3 +1465,9 @@ pub fn is_offline_script_path(path: &str) -> bool {
 pub const CALLABLE_BUILDER_NAMES: &[&str] = &[
     "knex", "db", "trx", "tx", "database", "kx", "qb", "pg", "mysql", "sqlite",
 ];
+
+/// Whether some library of `lang` has a list query method of this name (a cheap gate before
+/// the receiver is examined).
+pub fn is_list_method(lang: Lang, method: &str) -> bool {
+    libraries(lang).any(|l| l.queries.iter().any(|q| q.list && q.method == method))
+}

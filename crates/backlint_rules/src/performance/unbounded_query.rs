@@ -26,10 +26,11 @@ use backlint_engine::{
 };
 
 use crate::knowledge::data_layer::{
-    db_handle, is_key_field, is_offline_script_path, is_schema_sized_name, query_entry,
-    raw_sql_call, DbLibrary, HandleMatch, Lang, Limit, AGGREGATE_METHODS, BUILDER_WRITE_METHODS,
-    CALLABLE_BUILDER_NAMES, DJANGO_LIST_VIEW_BASES, LIBRARIES, LIMITING_METHODS, LIST_VIEW_BASES,
-    MATERIALISERS, QUERYSET_REFINERS, SERIALIZER_SUFFIXES, STREAMING_METHODS,
+    db_handle, is_key_field, is_list_method, is_offline_script_path, is_schema_sized_name,
+    query_entry, raw_sql_call, DbLibrary, HandleMatch, Lang, Limit, AGGREGATE_METHODS,
+    BUILDER_WRITE_METHODS, CALLABLE_BUILDER_NAMES, DJANGO_LIST_VIEW_BASES, LIBRARIES,
+    LIMITING_METHODS, LIST_VIEW_BASES, MATERIALISERS, QUERYSET_REFINERS, SERIALIZER_SUFFIXES,
+    STREAMING_METHODS,
 };
 use crate::knowledge::http::{
     class_bases, is_response_body_target, response_body, returns_response,
@@ -728,6 +729,10 @@ fn js_query<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<Found<'t>> {
 
 /// Prisma, TypeORM find, Sequelize findAll, Drizzle relational findMany, Mongoose find.
 fn js_option_query<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<Found<'t>> {
+    // Most calls are no list query: decide by the method name before the receiver.
+    if !is_list_method(Lang::Js, method_of(call, ctx)?) {
+        return None;
+    }
     let (library, q) = query_method_call(call, ctx)?;
     if !q.list {
         return None;
@@ -828,7 +833,8 @@ fn js_builder_query<'t>(call: Node<'t>, ctx: &FileCtx<'t>) -> Option<Found<'t>> 
         && !ctx
             .last_name(handle)
             .is_some_and(|n| CALLABLE_BUILDER_NAMES.contains(&n.trim_start_matches('_')))
-        && !matches!(db_handle(handle, ctx), Some(HandleMatch::Origin(l)) if l.id == "knex")
+        && !(crate::models::db_calls::imports_any(ctx, &["knex"])
+            && matches!(db_handle(handle, ctx), Some(HandleMatch::Origin(l)) if l.id == "knex"))
     {
         return None;
     }
