@@ -400,6 +400,26 @@ impl<'t> Index<'t> {
         self.lookup(self.text(ident), self.scope_of(id))
     }
 
+    /// The references to a binding, in source order: identifiers (and JS shorthand
+    /// properties, `{ users }`) in its scope that resolve to it, reassignment targets included,
+    /// the declaring identifier not. One pass over the scope's nodes, comparing names before
+    /// resolving.
+    pub fn references(&self, binding: BindingId) -> Vec<Node<'t>> {
+        let Some(b) = self.bindings.get(binding as usize) else {
+            return Vec::new();
+        };
+        let scope_node = self.scopes[b.scope as usize].node;
+        (scope_node..self.subtree_end(scope_node))
+            .map(|id| self.node(id))
+            .filter(|n| {
+                matches!(n.kind(), "identifier" | "shorthand_property_identifier")
+                    && n.id() != b.node.id()
+                    && self.text(*n) == b.name
+                    && self.resolve(*n) == Some(binding)
+            })
+            .collect()
+    }
+
     /// The value an identifier was initialised with (`const x = <value>`), following
     /// `const a = b` chains a few steps. Only for bindings never reassigned, so the value is
     /// the one the name has everywhere.

@@ -370,3 +370,19 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let result = pool.install(|| scan(&opts, &rule_set()).expect("scan").diagnostics.len());
     assert_eq!(result, 2, "both deep files are analysed");
 }
+
+#[test]
+fn references_are_the_uses_that_resolve_to_the_binding() {
+    let src = "function f(rows) {\n  const users = load();\n  send({ users });\n  if (x) { const users = 1; use(users); }\n  users = users.slice(0, 1);\n  return users[0];\n}\n";
+    let tree = parse(Language::TypeScript, src);
+    let idx = Index::build(&tree, src, Language::TypeScript);
+    let b = idx.resolve(ident(&idx, "users", 0)).expect("binding");
+    let lines: Vec<usize> = idx
+        .references(b)
+        .iter()
+        .map(|n| n.start_position().row + 1)
+        .collect();
+    // The shorthand property, the reassignment and its read, the indexed read; not the
+    // shadowing block's own `users`, nor the declaration.
+    assert_eq!(lines, vec![3, 5, 5, 6]);
+}

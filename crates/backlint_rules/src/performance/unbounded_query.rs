@@ -198,15 +198,9 @@ fn single_row_use(result: Node<'_>, raw: bool, ctx: &FileCtx<'_>) -> bool {
     let Some(b) = assigned_binding(root, ctx).or(rows) else {
         return false;
     };
-    let binding = ctx.binding(b);
-    let scope_node = ctx.scopes()[binding.scope as usize].node;
     let mut used = false;
-    for id in scope_node..ctx.subtree_end(scope_node) {
-        let n = ctx.node(id);
-        if n.kind() != "identifier" || ctx.text(n) != binding.name {
-            continue;
-        }
-        if n.start_byte() < root.end_byte() || ctx.resolve(n) != Some(b) {
+    for n in ctx.references(b) {
+        if n.start_byte() < root.end_byte() {
             continue;
         }
         used = true;
@@ -596,19 +590,13 @@ struct Uses {
 /// is handed to other code (`paginate(qb)`), awaited if it runs where it stands.
 fn builder_uses(binding: BindingId, ctx: &FileCtx<'_>, skip: Option<Node<'_>>) -> Uses {
     let mut uses = Uses::default();
-    let b = ctx.binding(binding);
-    let scope_node = ctx.scopes()[b.scope as usize].node;
-    let name = b.name;
-    let end = ctx.subtree_end(scope_node);
-    for id in scope_node..end {
-        let n = ctx.node(id);
-        if n.kind() != "identifier" || ctx.text(n) != name || n.id() == b.node.id() {
+    for n in ctx.references(binding) {
+        if skip.is_some_and(|s| contains(s, n)) {
             continue;
         }
-        if skip.is_some_and(|s| s.start_byte() <= n.start_byte() && n.end_byte() <= s.end_byte()) {
-            continue;
-        }
-        if ctx.resolve(n) != Some(binding) {
+        // `{ qb }`: handed on inside an object.
+        if n.kind() == "shorthand_property_identifier" {
+            uses.opaque = true;
             continue;
         }
         // The chain this use starts: `qb.where(…).take(10)`.
@@ -644,9 +632,7 @@ fn builder_uses(binding: BindingId, ctx: &FileCtx<'_>, skip: Option<Node<'_>>) -
             "await_expression" | "await" => uses.awaited = true,
             "arguments" | "argument_list" if calls.is_empty() => uses.opaque = true,
             "return_statement" if calls.is_empty() => uses.opaque = true,
-            "pair" | "array" | "list" | "dictionary" | "shorthand_property_identifier" => {
-                uses.opaque = true
-            }
+            "pair" | "array" | "list" | "dictionary" => uses.opaque = true,
             _ => {}
         }
         if calls
@@ -1083,14 +1069,12 @@ fn prepared_all(prepare: Node<'_>, ctx: &FileCtx<'_>) -> bool {
     let Some(b) = assigned_binding(prepare, ctx) else {
         return false;
     };
-    let name = ctx.binding(b).name;
-    let scope_node = ctx.scopes()[ctx.binding(b).scope as usize].node;
-    (scope_node..ctx.subtree_end(scope_node)).any(|id| {
-        let n = ctx.node(id);
-        n.kind() == "member_expression"
-            && ctx.last_name(n) == Some("all")
-            && n.child_by_field_name("object")
-                .is_some_and(|o| ctx.text(o) == name && ctx.resolve(o) == Some(b))
+    ctx.references(b).into_iter().any(|n| {
+        ctx.parent_node(n).is_some_and(|m| {
+            m.kind() == "member_expression"
+                && m.child_by_field_name("object").map(|o| o.id()) == Some(n.id())
+                && ctx.last_name(m) == Some("all")
+        })
     })
 }
 
@@ -1291,15 +1275,9 @@ fn binding_use(b: BindingId, value: Node<'_>, depth: u32, ctx: &FileCtx<'_>) -> 
     ) {
         return Use::Opaque;
     }
-    let scope_node = binding.scope;
-    let scope_node = ctx.scopes()[scope_node as usize].node;
     let mut result = Use::Neutral;
-    for id in scope_node..ctx.subtree_end(scope_node) {
-        let n = ctx.node(id);
-        if n.kind() != "identifier" || ctx.text(n) != binding.name {
-            continue;
-        }
-        if n.start_byte() < value.end_byte() || ctx.resolve(n) != Some(b) {
+    for n in ctx.references(b) {
+        if n.start_byte() < value.end_byte() {
             continue;
         }
         // The target of a later assignment: `qs = qs.filter(…)` reads `qs` on the right.
@@ -1498,13 +1476,7 @@ fn select_unbounded(stmt: Node<'_>, ctx: &FileCtx<'_>) -> bool {
 
 /// A statement local passed to anything but `execute`/`scalars`.
 fn opaque_stmt(b: BindingId, ctx: &FileCtx<'_>) -> bool {
-    let binding = ctx.binding(b);
-    let scope_node = ctx.scopes()[binding.scope as usize].node;
-    (scope_node..ctx.subtree_end(scope_node)).any(|id| {
-        let n = ctx.node(id);
-        if n.kind() != "identifier" || ctx.text(n) != binding.name || ctx.resolve(n) != Some(b) {
-            return false;
-        }
+    ctx.references(b).into_iter().any(|n| {
         let Some(args) = ctx.parent_node(n).filter(|p| p.kind() == "argument_list") else {
             return false;
         };
