@@ -1022,3 +1022,34 @@ fn sarif_uris_are_percent_encoded() {
         "dir%20with%20space/a%20b.ts"
     );
 }
+
+const DRF_SETTINGS: &[u8] =
+    b"REST_FRAMEWORK = {\"DEFAULT_AUTHENTICATION_CLASSES\": [\"rest_framework.authentication.SessionAuthentication\"]}\n";
+const DRF_VIEWS: &[u8] = b"from rest_framework import generics\n\nfrom .models import Order\n\n\nclass OrderList(generics.ListAPIView):\n    queryset = Order.objects.all()\n";
+
+/// A pre-commit run names one file; the project's settings, found from the nearest folder
+/// with a project marker, still decide its verdict, and nothing is reported elsewhere.
+#[test]
+fn a_named_file_is_judged_with_facts_from_the_rest_of_its_project() {
+    let dir = project(&[
+        ("package.json", b"{}"),
+        ("shop/settings.py", DRF_SETTINGS),
+        ("shop/api/views.py", DRF_VIEWS),
+        ("shop/api/other_views.py", DRF_VIEWS),
+    ]);
+    let r = run(in_dir(dir.path()).args(["scan", "shop/api/views.py", "--format", "concise"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(lines[0].starts_with("shop/api/views.py:7:"), "{}", r.stdout);
+    assert!(lines[0].contains("error[unbounded-query]"), "{}", r.stdout);
+
+    // Without a project marker the scan has only the named file: the default pagination is
+    // unknown and the view is not reported.
+    let bare = project(&[
+        ("shop/settings.py", DRF_SETTINGS),
+        ("shop/api/views.py", DRF_VIEWS),
+    ]);
+    let r = run(in_dir(bare.path()).args(["scan", "shop/api/views.py", "--format", "concise"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

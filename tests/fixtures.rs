@@ -311,3 +311,60 @@ y
     // An unknown severity is no annotation at all (and the file would fail for having none).
     assert!(!a.keys().any(|(_, r)| r == "c"));
 }
+
+/// The findings of a file, as `(line, rule, severity)`.
+fn findings_in(
+    result: &backlint_engine::ScanResult,
+    rel: &str,
+) -> BTreeSet<(u32, String, Severity)> {
+    result
+        .diagnostics
+        .iter()
+        .filter(|d| d.location.path == rel)
+        .map(|d| (d.location.span.start.line, d.rule.to_string(), d.severity))
+        .collect()
+}
+
+/// A verdict never depends on which files were named: each file of a fixture project folder,
+/// scanned alone (as a pre-commit hook does) with the folder as its project, gets exactly the
+/// findings it gets when the whole folder is scanned, and none are reported in other files.
+#[test]
+fn a_file_scanned_alone_gets_the_findings_of_its_whole_project() {
+    let root = support::repo_root();
+    let mut context_mattered = 0;
+    let mut checked = 0;
+    for group in groups(&root) {
+        let [dir] = group.as_slice() else { continue };
+        if !dir.is_dir() {
+            continue;
+        }
+        let whole = support::scan_paths(&group);
+        for file in files_of(&group).into_iter().filter(|f| is_fixture_file(f)) {
+            let rel = backlint_engine::discover::relative_path(&file, &root);
+            let alone = support::scan_in_project(
+                std::slice::from_ref(&file),
+                backlint_engine::ProjectContext::Root(dir.clone()),
+            );
+            assert!(
+                alone.diagnostics.iter().all(|d| d.location.path == rel),
+                "{rel}: scanned alone, it reported findings in other files"
+            );
+            assert_eq!(
+                findings_in(&alone, &rel),
+                findings_in(&whole, &rel),
+                "{rel}: scanned alone, its findings differ from a scan of its whole project"
+            );
+            let isolated = support::scan_paths(std::slice::from_ref(&file));
+            if findings_in(&isolated, &rel) != findings_in(&whole, &rel) {
+                context_mattered += 1;
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no project folders among the fixtures");
+    // Proves the test can fail: some file needs facts from the rest of its project.
+    assert!(
+        context_mattered > 0,
+        "no fixture file needs its project's other files; the test proves nothing"
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use backlint_engine::{scan, RuleEntry, RuleSet, ScanOptions, ScanResult};
+use backlint_engine::{scan, ProjectContext, RuleEntry, RuleSet, ScanOptions, ScanResult};
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,9 +22,16 @@ pub fn all_rules() -> RuleSet {
     .expect("every rule's kinds exist in its grammars")
 }
 
-/// Scans `paths` (relative to the repo root) with every rule.
+/// Scans `paths` (relative to the repo root) with every rule, as a project of their own (no
+/// facts from the rest of the repository).
 pub fn scan_paths(paths: &[PathBuf]) -> ScanResult {
-    let opts = ScanOptions::new(paths.to_vec(), repo_root());
+    scan_in_project(paths, ProjectContext::None)
+}
+
+/// Scans `paths` with every rule, taking project facts from `context` too.
+pub fn scan_in_project(paths: &[PathBuf], context: ProjectContext) -> ScanResult {
+    let mut opts = ScanOptions::new(paths.to_vec(), repo_root());
+    opts.context = context;
     scan(&opts, &all_rules()).expect("scan")
 }
 

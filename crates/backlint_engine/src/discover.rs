@@ -198,6 +198,27 @@ fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
         .collect()
 }
 
+/// Files whose presence makes a folder a project root.
+pub const PROJECT_MARKERS: &[&str] = &["backlint.toml", "package.json", ".git"];
+
+/// The project a scan root belongs to: the nearest folder at or above it holding
+/// `backlint.toml`, a `pyproject.toml` with a `[tool.backlint]` table, `package.json` or
+/// `.git`.
+pub fn project_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if PROJECT_MARKERS.iter().any(|m| d.join(m).exists()) {
+            return Some(d.to_path_buf());
+        }
+        let pyproject = d.join("pyproject.toml");
+        if std::fs::read_to_string(&pyproject).is_ok_and(|t| t.contains("[tool.backlint")) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
 /// `path` relative to `root`, with forward slashes.
 pub fn relative_path(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

@@ -33,5 +33,5 @@ pub use meta::RuleDoc;
 pub use result::ScanResult;
 pub use rule::{FileCtx, ProjectSink, Rule, Sink};
 pub use ruleset::{RuleEntry, RuleSet};
-pub use scan::{in_file_analysis, scan, ScanError, ScanOptions};
+pub use scan::{in_file_analysis, scan, ProjectContext, ScanError, ScanOptions};
 pub use tree_sitter::Node;

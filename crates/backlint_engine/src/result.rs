@@ -19,6 +19,9 @@ pub struct ScanResult {
     pub notifications: Vec<Notification>,
     /// Files read and analysed (parsed or scanned as text).
     pub files_scanned: usize,
+    /// Files of the project outside the scanned paths analysed for project facts only (see
+    /// [`crate::Rule::context_words`]).
+    pub context_files: usize,
     /// Wall-clock time of the scan, discovery to sorted results.
     pub duration: Duration,
     /// Source text of the files that have findings, by relative path — only kept when the

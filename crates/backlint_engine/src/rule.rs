@@ -44,6 +44,15 @@ pub trait Rule: Send + Sync + 'static {
 
     /// Called once per scan after every file, with the facts all files left.
     fn check_project(&self, _project: &Project<'_>, _sink: &mut ProjectSink) {}
+
+    /// For rules whose project pass needs facts from files the user did not name (a
+    /// pre-commit run on three files still needs the settings module): the words a file must
+    /// contain to hold such facts. Those files of the project are analysed by this rule for
+    /// facts only; their findings are dropped. `None` (the default): no facts from outside
+    /// the scanned paths. `Some(&[])`: any file may hold some.
+    fn context_words(&self) -> Option<&'static [&'static str]> {
+        None
+    }
 }
 
 /// What a rule knows about the file it is looking at. Derefs to the semantic [`Index`]

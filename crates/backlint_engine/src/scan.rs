@@ -37,6 +37,22 @@ pub struct ScanOptions {
     /// Keep the text of files with findings (the human reporter draws source frames).
     pub keep_sources: bool,
     pub max_file_size: u64,
+    /// Where facts for the project pass come from besides the scanned paths.
+    pub context: ProjectContext,
+}
+
+/// The project whose files outside the scanned paths still lend facts to the project pass,
+/// so that a verdict never depends on which files were named (a pre-commit run on
+/// `routes/auth.ts` still sees the limiter in `app.ts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectContext {
+    /// The nearest folder at or above the scan root with a project marker
+    /// ([`crate::discover::project_root`]).
+    Detect,
+    /// This folder.
+    Root(PathBuf),
+    /// Only the scanned paths.
+    None,
 }
 
 impl ScanOptions {
@@ -46,6 +62,7 @@ impl ScanOptions {
             cwd,
             keep_sources: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            context: ProjectContext::Detect,
         }
     }
 }
@@ -94,18 +111,25 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     }
     let root = scan_root(&paths, &cwd);
     let wants_text = rules.wants_text_files();
-    let files = discover(&paths, &|kind| match kind {
+    let want = |kind: FileKind| match kind {
         FileKind::Source(_) => true,
         FileKind::Text(_) => wants_text,
-    })?;
+    };
+    let files = discover(&paths, &want)?;
+    let (root, context) = context_files(opts, rules, root, &paths, &files, &want);
 
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
         .map(|file| analyze_caught(file, &root, rules, opts))
         .collect();
+    let context_facts: Vec<FileFacts> = context
+        .par_iter()
+        .filter_map(|file| analyze_context(file, &root, rules, opts))
+        .collect();
 
     let mut result = ScanResult {
         root: root.clone(),
+        context_files: context_facts.len(),
         ..ScanResult::default()
     };
     let mut facts = Vec::with_capacity(outcomes.len());
@@ -125,13 +149,15 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
             });
         }
     }
+    let named: std::collections::HashSet<String> = facts.iter().map(|f| f.path.clone()).collect();
+    facts.extend(context_facts);
     facts.sort_by(|a, b| a.path.cmp(&b.path));
-    result.diagnostics.extend(project_pass(
-        &root,
-        &facts,
-        rules,
-        &mut result.notifications,
-    ));
+    // Findings only in the scanned files; the others lent their facts.
+    result.diagnostics.extend(
+        project_pass(&root, &facts, rules, &mut result.notifications)
+            .into_iter()
+            .filter(|d| named.contains(&d.location.path)),
+    );
 
     result
         .diagnostics
@@ -151,6 +177,117 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     }
     result.duration = started.elapsed();
     Ok(result)
+}
+
+/// The files of the project outside the scanned paths, for rules that take facts from them,
+/// and the root paths are then relative to (the project's, when it contains the scan root).
+fn context_files(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    root: PathBuf,
+    paths: &[PathBuf],
+    files: &[Discovered],
+    want: &(dyn Fn(FileKind) -> bool + Sync),
+) -> (PathBuf, Vec<Discovered>) {
+    if !rules
+        .entries()
+        .iter()
+        .any(|e| e.rule.context_words().is_some())
+    {
+        return (root, Vec::new());
+    }
+    let project = match &opts.context {
+        ProjectContext::None => None,
+        ProjectContext::Root(p) => p.canonicalize().ok(),
+        ProjectContext::Detect => crate::discover::project_root(&root),
+    };
+    let Some(project) = project else {
+        return (root, Vec::new());
+    };
+    // A scan of the whole project has nothing outside it.
+    if paths.iter().any(|p| p == &project) {
+        return (root, Vec::new());
+    }
+    let root = if root.starts_with(&project) {
+        project.clone()
+    } else if project.starts_with(&root) {
+        root
+    } else {
+        return (root, Vec::new());
+    };
+    let named: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let others = discover(std::slice::from_ref(&project), want)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| !named.contains(f.path.as_path()))
+        .collect();
+    (root, others)
+}
+
+/// A facts-only pass over a file of the project outside the scanned paths: only the rules
+/// that take facts from such files, and only when the text has one of their words. Problems
+/// (unreadable, unparsable, a panic) leave no facts and say nothing: the file was not asked
+/// for.
+fn analyze_context(
+    file: &Discovered,
+    root: &Path,
+    rules: &RuleSet,
+    opts: &ScanOptions,
+) -> Option<FileFacts> {
+    let FileKind::Source(lang) = file.kind else {
+        return None;
+    };
+    if std::fs::metadata(&file.path).ok()?.len() > opts.max_file_size {
+        return None;
+    }
+    let text = std::fs::read_to_string(&file.path).ok()?;
+    let wanted: Vec<bool> = rules
+        .entries()
+        .iter()
+        .map(|e| {
+            e.runs_on(lang)
+                && e.rule
+                    .context_words()
+                    .is_some_and(|words| words.is_empty() || words.iter().any(|w| text.contains(w)))
+        })
+        .collect();
+    if !wanted.iter().any(|&w| w) {
+        return None;
+    }
+    let path = relative_path(&file.path, root);
+    IN_FILE.with(|f| f.set(true));
+    let facts = catch_unwind(AssertUnwindSafe(|| {
+        let tree = parse(lang, &text)?;
+        let lines = LineIndex::new(&text);
+        let index = Index::build(&tree, &text, lang);
+        let ctx = FileCtx {
+            path: &path,
+            kind: file.kind,
+            source: &text,
+            lines: &lines,
+            index: &index,
+        };
+        let mut sink = Sink::default();
+        dispatch_some(&ctx, lang, rules, &wanted, &mut sink);
+        Some(sink.facts)
+    }));
+    IN_FILE.with(|f| f.set(false));
+    let facts = match facts {
+        Ok(f) => f?,
+        Err(_) => {
+            PARSERS.with(|p| {
+                if let Ok(mut p) = p.try_borrow_mut() {
+                    *p = [None, None, None, None];
+                }
+            });
+            return None;
+        }
+    };
+    (!facts.is_empty()).then_some(FileFacts {
+        path,
+        kind: file.kind,
+        facts,
+    })
 }
 
 struct FileOutcome {
@@ -395,10 +532,23 @@ fn parse(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
 /// Pass 2: one linear walk of the index; each node goes only to the rules bucketed for its
 /// kind, and only to rules whose `applies` pre-check passed for this file.
 fn dispatch(ctx: &FileCtx<'_>, lang: Language, rules: &RuleSet, sink: &mut Sink) {
+    let all = vec![true; rules.entries().len()];
+    dispatch_some(ctx, lang, rules, &all, sink)
+}
+
+/// [`dispatch`] for the rules marked in `only`.
+fn dispatch_some(
+    ctx: &FileCtx<'_>,
+    lang: Language,
+    rules: &RuleSet,
+    only: &[bool],
+    sink: &mut Sink,
+) {
     let entries = rules.entries();
     let active: Vec<bool> = entries
         .iter()
-        .map(|e| e.runs_on(lang) && e.rule.applies(ctx))
+        .zip(only)
+        .map(|(e, &on)| on && e.runs_on(lang) && e.rule.applies(ctx))
         .collect();
     if !active.iter().any(|&a| a) {
         return;

@@ -250,6 +250,7 @@ pub fn scan_result() -> ScanResult {
             },
         ],
         files_scanned: 12,
+        context_files: 0,
         duration: Duration::from_millis(42),
         sources: BTreeMap::from([
             (LOGIN.to_string(), Arc::from(LOGIN_TEXT)),

@@ -135,6 +135,11 @@ impl Rule for UnboundedQuery {
         }
     }
 
+    /// A pre-commit run on `views.py` still reads the settings module's `REST_FRAMEWORK`.
+    fn context_words(&self) -> Option<&'static [&'static str]> {
+        Some(&["REST_FRAMEWORK"])
+    }
+
     fn check_project(&self, project: &Project<'_>, sink: &mut ProjectSink) {
         let mut settings = project.facts::<DrfSettings>().peekable();
         // With no settings in the scan, the default pagination is unknown: say nothing.
