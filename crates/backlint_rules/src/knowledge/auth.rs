@@ -127,6 +127,80 @@ pub fn is_auth_endpoint(url: &str) -> bool {
         .any(|seg| AUTH_ENDPOINT_WORDS.contains(&seg.as_str()))
 }
 
+/// Words of a route path or handler name that mark an operation an attacker can repeat to
+/// guess a secret or flood a user (logins, sign-ups, password resets, one-time codes, token
+/// refreshes, verification links). Matched word by word, and on two words run together
+/// (`sign-in`, `signUp`, `magic_link`).
+pub const AUTH_OPERATION_WORDS: &[&str] = &[
+    "login",
+    "logon",
+    "signin",
+    "signup",
+    "register",
+    "registration",
+    "password",
+    "passwords",
+    "passwd",
+    "otp",
+    "2fa",
+    "mfa",
+    "totp",
+    "token",
+    "refresh",
+    "unlock",
+    "magiclink",
+    "verify",
+    "verification",
+    "resend",
+    "authenticate",
+];
+
+/// Calls that check a password (a handler that makes one is a login, whatever its path):
+/// by the callee's last name, or its whole text.
+pub const PASSWORD_CHECK_NAMES: &[&str] = &[
+    "checkPassword",
+    "verifyPassword",
+    "comparePassword",
+    "validatePassword",
+    "check_password",
+    "verify_password",
+    "authenticate",
+];
+pub const PASSWORD_CHECK_CALLS: &[&str] = &[
+    "bcrypt.compare",
+    "bcrypt.compareSync",
+    "bcryptjs.compare",
+    "argon2.verify",
+    "scrypt.verify",
+];
+
+/// The auth operation word a path or name holds, if any (`/auth/sign-in` → `signin`).
+pub fn auth_operation(text: &str) -> Option<String> {
+    for segment in text.split(['/', '.', ':', '?']) {
+        let w = words(segment);
+        if let Some(x) = w
+            .iter()
+            .find(|x| AUTH_OPERATION_WORDS.contains(&x.as_str()))
+        {
+            return Some(x.clone());
+        }
+        if let Some(pair) = w
+            .windows(2)
+            .map(|p| format!("{}{}", p[0], p[1]))
+            .find(|j| AUTH_OPERATION_WORDS.contains(&j.as_str()))
+        {
+            return Some(pair);
+        }
+    }
+    None
+}
+
+/// Whether a callee (its text) checks a password.
+pub fn is_password_check(callee: &str) -> bool {
+    let last = callee.rsplit('.').next().unwrap_or(callee);
+    PASSWORD_CHECK_CALLS.contains(&callee) || PASSWORD_CHECK_NAMES.contains(&last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +250,31 @@ mod tests {
             "authentic",
         ] {
             assert!(!is_credential_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn auth_operations() {
+        for (text, word) in [
+            ("/auth/login", "login"),
+            ("/sign-in", "signin"),
+            ("/users/:id/password", "password"),
+            ("forgotPassword", "password"),
+            ("/mfa/verify", "mfa"),
+            ("/magic-link", "magiclink"),
+            ("handleSignUp", "signup"),
+        ] {
+            assert_eq!(auth_operation(text).as_deref(), Some(word), "{text}");
+        }
+        for no in [
+            "/orders",
+            "/users/:id",
+            "/profile",
+            "/tokenizer",
+            "createOrder",
+            "/authors",
+        ] {
+            assert_eq!(auth_operation(no), None, "{no}");
         }
     }
 

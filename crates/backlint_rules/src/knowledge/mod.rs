@@ -3,5 +3,6 @@ pub mod auth;
 pub mod browser;
 pub mod data_layer;
 pub mod http;
+pub mod rate_limit;
 pub mod secrets;
 pub mod sql;
