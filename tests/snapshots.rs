@@ -38,7 +38,15 @@ fn human_output_of_each_rule_over_its_fixtures() {
     for (rule, _) in backlint_rules::all() {
         let id = rule.id();
         let dir = format!("fixtures/{id}");
-        let out = run(&["scan", &dir, "--select", id, "--color", "never"]);
+        let out = run(&[
+            "scan",
+            &dir,
+            "--select",
+            id,
+            "--preview",
+            "--color",
+            "never",
+        ]);
         insta::with_settings!({ filters => filters(), snapshot_suffix => id }, {
             insta::assert_snapshot!("human", out);
         });

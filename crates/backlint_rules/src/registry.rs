@@ -36,6 +36,7 @@ pub static RULES: &[RegisteredRule] = &[
     rule!(crate::performance::n_plus_one_query::NPlusOneQuery, "n-plus-one-query"),
     rule!(crate::security::hardcoded_secret::HardcodedSecret, "hardcoded-secret"),
     rule!(crate::performance::unbounded_query::UnboundedQuery, "unbounded-query"),
+    rule!(crate::security::missing_rate_limit::MissingRateLimit, "missing-rate-limit"),
 ];
 
 struct Parsed {
