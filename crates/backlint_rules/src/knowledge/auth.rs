@@ -172,6 +172,8 @@ pub const PASSWORD_CHECK_CALLS: &[&str] = &[
     "bcryptjs.compare",
     "argon2.verify",
     "scrypt.verify",
+    "bcrypt.checkpw",
+    "pwd_context.verify",
 ];
 
 /// The auth operation word a path or name holds, if any (`/auth/sign-in` → `signin`).

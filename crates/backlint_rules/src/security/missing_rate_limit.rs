@@ -14,6 +14,8 @@ impl MissingRateLimit {
 
 const EXPRESS_HELP: &str = "put a limiter on the route, e.g. `router.post('/login', rateLimit({ windowMs: 15 * 60 * 1000, limit: 10 }), handler)` with express-rate-limit (or `app.use('/auth', limiter)` for the whole router), and also limit per account: attempts per username as well as per IP";
 
+const PY_HELP: &str = "decorate the route with a limit, e.g. `@limiter.limit(\"5/minute\")` (Flask-Limiter or slowapi), or set `default_limits` on the `Limiter`, or add `dependencies=[Depends(RateLimiter(times=5, seconds=60))]` (fastapi-limiter); also limit per account, not only per IP";
+
 const NEST_HELP: &str = "register `ThrottlerGuard` (globally with `{ provide: APP_GUARD, useClass: ThrottlerGuard }`, or `@UseGuards(ThrottlerGuard)`) and set a strict limit on the route with `@Throttle({ default: { limit: 5, ttl: 60000 } })`; also limit per account, not only per IP";
 
 /// Methods that change nothing an attacker can guess with: a `GET /login` page is not the
@@ -46,6 +48,12 @@ impl Rule for MissingRateLimit {
             "APP_GUARD",
             "useGlobalGuards",
             "@Controller",
+            "Blueprint",
+            "APIRouter",
+            "register_blueprint",
+            "include_router",
+            "Flask",
+            "FastAPI",
         ])
     }
 
@@ -66,10 +74,11 @@ impl Rule for MissingRateLimit {
                 Coverage::Unknown => continue,
             };
             let nest = route.router == RouterRef::Framework;
-            let skipped = if route.skip {
-                " (`@SkipThrottle()` opts it out of the global guard)"
-            } else {
-                ""
+            let python = file.path.ends_with(".py");
+            let skipped = match (route.skip, python) {
+                (false, _) => "",
+                (true, false) => " (`@SkipThrottle()` opts it out of the throttling guard)",
+                (true, true) => " (`@limiter.exempt` exempts it from the limits)",
             };
             let report = sink.report(
                 route.location.clone(),
@@ -79,7 +88,13 @@ impl Rule for MissingRateLimit {
                 ),
                 route.fingerprint.clone(),
             );
-            report.help(if nest { NEST_HELP } else { EXPRESS_HELP });
+            report.help(if nest {
+                NEST_HELP
+            } else if python {
+                PY_HELP
+            } else {
+                EXPRESS_HELP
+            });
             if let Some(h) = &route.handler {
                 report.related(h.clone(), "the handler");
             }

@@ -10,10 +10,16 @@
 //!   `@Throttle`, `@UseGuards(ThrottlerGuard)` and `@SkipThrottle` on the method or class;
 //!   global guards (`{ provide: APP_GUARD, useClass: ThrottlerGuard }`,
 //!   `app.useGlobalGuards(…)`);
-//! - exports of routers (`module.exports = router`, `export default`, `export const`).
+//! - exports of routers (`module.exports = router`, `export default`, `export const`);
+//! - Flask and FastAPI (see [`python`]): `Flask()`/`FastAPI()` apps, `Blueprint`/`APIRouter`
+//!   routers with their prefixes, `@x.route/post/…` routes, `register_blueprint` and
+//!   `include_router` mounts, Flask-Limiter/slowapi `@limiter.limit`, `@limiter.exempt`,
+//!   `default_limits`, and rate-limiting `dependencies`.
 //!
 //! In the project pass, [`RouteGraph`] resolves each route's mount chain through imports to
 //! its full path and answers whether rate limiting covers it: [`Coverage`].
+
+mod python;
 
 use backlint_engine::index::{BindingKind, Imported};
 use backlint_engine::{FileCtx, Location, Node, NodeId, Project};
@@ -50,6 +56,9 @@ pub enum RouterKind {
 pub struct RouterFact {
     pub local: String,
     pub kind: RouterKind,
+    /// The router's own path prefix (`APIRouter(prefix='/auth')`,
+    /// `Blueprint(…, url_prefix='/auth')`).
+    pub prefix: String,
 }
 
 /// A route registration.
@@ -97,6 +106,20 @@ pub struct ExportFact {
     pub exported: Option<String>,
 }
 
+/// A limiter with default limits for every route of the app it is bound to
+/// (`limiter = Limiter(key, default_limits=[…])`).
+#[derive(Debug, Clone)]
+pub struct DefaultLimiter {
+    pub local: String,
+}
+
+/// `limiter.init_app(app)`: binds a limiter to an app.
+#[derive(Debug, Clone)]
+pub struct InitLimiter {
+    pub limiter: RouterRef,
+    pub target: RouterRef,
+}
+
 /// The file uses a rate limiter somewhere (imports a rate-limit package or makes a limiter).
 #[derive(Debug, Clone)]
 pub struct UsesLimiter;
@@ -105,6 +128,7 @@ pub struct UsesLimiter;
 pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
     let Some(lang) = ctx.language() else { return };
     if !lang.is_js_like() {
+        python::collect(ctx, sink);
         return;
     }
     let uses = imports_any(ctx, RATE_LIMIT_PACKAGES);
@@ -159,6 +183,7 @@ fn router_binding(decl: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine:
         sink.fact(RouterFact {
             local: text_of(name, ctx).to_string(),
             kind,
+            prefix: String::new(),
         });
     }
 }
@@ -311,7 +336,7 @@ fn handler_node<'t>(h: Node<'t>, ctx: &FileCtx<'t>) -> Option<Node<'t>> {
 
 /// Why a route is authentication-sensitive: its path, its handler's name, or a password
 /// check in its handler.
-fn auth_reason(
+pub(super) fn auth_reason(
     path: &str,
     handler: Option<Node<'_>>,
     handler_name: Option<&str>,
@@ -327,7 +352,7 @@ fn auth_reason(
     let id = ctx.id_of(h)?;
     (id..ctx.subtree_end(id)).find_map(|x| {
         let n = ctx.node(x);
-        if n.kind() != "call_expression" {
+        if !matches!(n.kind(), "call_expression" | "call") {
             return None;
         }
         let callee = n.child_by_field_name("function")?;
@@ -809,6 +834,18 @@ impl<'p> RouteGraph<'p> {
         }
     }
 
+    /// Whether a limiter (as `file` names it) has default limits.
+    fn has_default_limits(&self, file: &str, limiter: &RouterRef) -> bool {
+        self.resolve(file, limiter).is_some_and(|(f, local)| {
+            self.project.file(&f).is_some_and(|f| {
+                f.facts
+                    .get::<DefaultLimiter>()
+                    .iter()
+                    .any(|d| d.local == local)
+            })
+        })
+    }
+
     /// Whether a route of `file` is covered.
     pub fn coverage(&self, file: &str, route: &RouteFact) -> Coverage {
         if route.limited {
@@ -829,7 +866,7 @@ impl<'p> RouteGraph<'p> {
             }
             RouterRef::Param(_) => Coverage::Unknown,
             r => match self.resolve(file, r) {
-                Some(id) => self.router_coverage(&id, &route.path, 0),
+                Some(id) => self.router_coverage(&id, &route.path, route.skip, 0),
                 None => Coverage::Unknown,
             },
         }
@@ -837,14 +874,39 @@ impl<'p> RouteGraph<'p> {
 
     /// Coverage of `path` (relative to router `id`) through `id` and every chain that mounts
     /// it: covered only if every chain is.
-    fn router_coverage(&self, id: &RouterId, path: &str, depth: u32) -> Coverage {
+    /// `skip`: the route is exempt from every limit but its own (`@limiter.exempt`).
+    fn router_coverage(&self, id: &RouterId, path: &str, skip: bool, depth: u32) -> Coverage {
         if depth > 8 {
             return Coverage::Unknown;
         }
         let (file, local) = id;
-        let limited_here = self.project.facts::<LimitFact>().any(|(f, l)| {
-            self.resolve(&f.path, &l.target).as_ref() == Some(id) && prefix_covers(&l.prefix, path)
-        });
+        // A router's own prefix is part of the paths its limiters and mounts see.
+        let own = self
+            .project
+            .file(file)
+            .and_then(|f| {
+                f.facts
+                    .get::<RouterFact>()
+                    .iter()
+                    .find(|r| &r.local == local)
+            })
+            .map(|r| r.prefix.clone())
+            .unwrap_or_default();
+        let full;
+        let path = if own.is_empty() {
+            path
+        } else {
+            full = join_paths(&own, path);
+            full.as_str()
+        };
+        let limited_here = !skip
+            && (self.project.facts::<LimitFact>().any(|(f, l)| {
+                self.resolve(&f.path, &l.target).as_ref() == Some(id)
+                    && prefix_covers(&l.prefix, path)
+            }) || self.project.facts::<InitLimiter>().any(|(f, i)| {
+                self.resolve(&f.path, &i.target).as_ref() == Some(id)
+                    && self.has_default_limits(&f.path, &i.limiter)
+            }));
         if limited_here {
             return Coverage::Covered;
         }
@@ -872,7 +934,7 @@ impl<'p> RouteGraph<'p> {
         }
         let mut result = Coverage::Covered;
         for (f, m) in mounts {
-            if m.limited {
+            if m.limited && !skip {
                 continue;
             }
             let full = join_paths(&m.prefix, path);
@@ -881,7 +943,7 @@ impl<'p> RouteGraph<'p> {
                 r => self.resolve(&f, r),
             };
             let c = match parent {
-                Some(p) => self.router_coverage(&p, &full, depth + 1),
+                Some(p) => self.router_coverage(&p, &full, skip, depth + 1),
                 None => Coverage::Unknown,
             };
             match c {
