@@ -140,6 +140,9 @@ pub const AUTH_OPERATION_WORDS: &[&str] = &[
     "registration",
     "password",
     "passwords",
+    "forgot",
+    "recover",
+    "recovery",
     "passwd",
     "otp",
     "2fa",
@@ -154,6 +157,31 @@ pub const AUTH_OPERATION_WORDS: &[&str] = &[
     "resend",
     "authenticate",
 ];
+
+/// The subset of [`AUTH_OPERATION_WORDS`] that marks a handler or view *name*: a name often
+/// holds a domain object (`UserEmergencyTokenView`, `OAuthApplicationRegistrationView`,
+/// `Reset2FADriftThrottleView`) where a path names the operation.
+pub const AUTH_HANDLER_NAME_WORDS: &[&str] = &[
+    "login",
+    "logon",
+    "signin",
+    "signup",
+    "register",
+    "password",
+    "passwords",
+    "passwd",
+    "forgot",
+    "otp",
+    "totp",
+    "magiclink",
+    "authenticate",
+    "resend",
+];
+
+/// The auth operation a handler or view name says (`handleLogin` → `login`).
+pub fn auth_operation_in_name(name: &str) -> Option<String> {
+    auth_operation(name).filter(|w| AUTH_HANDLER_NAME_WORDS.contains(&w.as_str()))
+}
 
 /// Calls that check a password (a handler that makes one is a login, whatever its path):
 /// by the callee's last name, or its whole text.
@@ -178,7 +206,10 @@ pub const PASSWORD_CHECK_CALLS: &[&str] = &[
 
 /// The auth operation word a path or name holds, if any (`/auth/sign-in` → `signin`).
 pub fn auth_operation(text: &str) -> Option<String> {
-    for segment in text.split(['/', '.', ':', '?']) {
+    // Path parameters (`:token`, `<str:token>`, `{token}`, `(?P<token>…)`) name values, not
+    // operations: an unguessable token in the URL is no login.
+    let literal = strip_path_params(text);
+    for segment in literal.split(['/', '.', ':', '?']) {
         let w = words(segment);
         if let Some(x) = w
             .iter()
@@ -195,6 +226,29 @@ pub fn auth_operation(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A route path without its parameters.
+fn strip_path_params(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0u32;
+    let mut param = false;
+    for c in path.chars() {
+        match c {
+            '(' | '<' | '{' => depth += 1,
+            ')' | '>' | '}' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 && out.ends_with('/') => param = true,
+            '/' => {
+                param = false;
+                if depth == 0 {
+                    out.push(c);
+                }
+            }
+            _ if depth == 0 && !param => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether a callee (its text) checks a password.
@@ -261,7 +315,7 @@ mod tests {
             ("/auth/login", "login"),
             ("/sign-in", "signin"),
             ("/users/:id/password", "password"),
-            ("forgotPassword", "password"),
+            ("forgotPassword", "forgot"),
             ("/mfa/verify", "mfa"),
             ("/magic-link", "magiclink"),
             ("handleSignUp", "signup"),
@@ -269,6 +323,10 @@ mod tests {
             assert_eq!(auth_operation(text).as_deref(), Some(word), "{text}");
         }
         for no in [
+            "/invite/(?P<token>[a-z]+)",
+            "/reset/:token",
+            "/confirm/<str:token>/",
+            "/items/{token}",
             "/orders",
             "/users/:id",
             "/profile",

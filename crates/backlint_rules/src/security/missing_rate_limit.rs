@@ -4,7 +4,7 @@
 
 use backlint_engine::{FileCtx, Language, NodeId, Project, ProjectSink, Rule, Sink};
 
-use crate::models::routes::{collect, Coverage, RouteFact, RouteGraph, RouterRef};
+use crate::models::routes::{collect, Coverage, DjangoRoute, RouteFact, RouteGraph, RouterRef};
 
 pub struct MissingRateLimit;
 
@@ -15,6 +15,8 @@ impl MissingRateLimit {
 const EXPRESS_HELP: &str = "put a limiter on the route, e.g. `router.post('/login', rateLimit({ windowMs: 15 * 60 * 1000, limit: 10 }), handler)` with express-rate-limit (or `app.use('/auth', limiter)` for the whole router), and also limit per account: attempts per username as well as per IP";
 
 const PY_HELP: &str = "decorate the route with a limit, e.g. `@limiter.limit(\"5/minute\")` (Flask-Limiter or slowapi), or set `default_limits` on the `Limiter`, or add `dependencies=[Depends(RateLimiter(times=5, seconds=60))]` (fastapi-limiter); also limit per account, not only per IP";
+
+const DJANGO_HELP: &str = "limit the view: `@ratelimit(key=\"ip\", rate=\"5/m\", block=True)` (django-ratelimit; `method_decorator` on a class), `throttle_classes` on a DRF view or `DEFAULT_THROTTLE_CLASSES` in `REST_FRAMEWORK`, or django-axes for logins; also limit per account, not only per IP";
 
 const NEST_HELP: &str = "register `ThrottlerGuard` (globally with `{ provide: APP_GUARD, useClass: ThrottlerGuard }`, or `@UseGuards(ThrottlerGuard)`) and set a strict limit on the route with `@Throttle({ default: { limit: 5, ttl: 60000 } })`; also limit per account, not only per IP";
 
@@ -54,6 +56,10 @@ impl Rule for MissingRateLimit {
             "include_router",
             "Flask",
             "FastAPI",
+            "urlpatterns",
+            "REST_FRAMEWORK",
+            "MIDDLEWARE",
+            "def ",
         ])
     }
 
@@ -97,6 +103,28 @@ impl Rule for MissingRateLimit {
             });
             if let Some(h) = &route.handler {
                 report.related(h.clone(), "the handler");
+            }
+        }
+        for (file, route) in project.facts::<DjangoRoute>() {
+            let verdict = graph.django(&file.path, route);
+            let Some(why) = verdict.auth else { continue };
+            let path = match verdict.coverage {
+                Coverage::Covered => continue,
+                Coverage::Uncovered(path) => path,
+                Coverage::Unknown if !any_limiter => verdict.path,
+                Coverage::Unknown => continue,
+            };
+            let report = sink.report(
+                route.location.clone(),
+                format!(
+                    "`{path}` is an authentication endpoint ({why}) and no rate limiting covers its view `{}`: an attacker can try passwords or codes as fast as the server answers",
+                    route.view_name
+                ),
+                route.fingerprint.clone(),
+            );
+            report.help(DJANGO_HELP);
+            if let Some(v) = verdict.view {
+                report.related(v, "the view");
             }
         }
     }

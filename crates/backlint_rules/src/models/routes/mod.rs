@@ -19,12 +19,15 @@
 //! In the project pass, [`RouteGraph`] resolves each route's mount chain through imports to
 //! its full path and answers whether rate limiting covers it: [`Coverage`].
 
+mod django;
 mod python;
+
+pub use django::{DjangoGlobalLimit, DjangoRoute, ViewFact};
 
 use backlint_engine::index::{BindingKind, Imported};
 use backlint_engine::{FileCtx, Location, Node, NodeId, Project};
 
-use crate::knowledge::auth::{auth_operation, is_password_check};
+use crate::knowledge::auth::{auth_operation, auth_operation_in_name, is_password_check};
 use crate::knowledge::http::{NEST_ROUTE_DECORATORS, ROUTE_REGISTRATION_METHODS};
 use crate::knowledge::rate_limit::{is_limiter_name, NEST_SKIP_DECORATORS, RATE_LIMIT_PACKAGES};
 use crate::models::db_calls::imports_any;
@@ -129,6 +132,7 @@ pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
     let Some(lang) = ctx.language() else { return };
     if !lang.is_js_like() {
         python::collect(ctx, sink);
+        django::collect(ctx, sink);
         return;
     }
     let uses = imports_any(ctx, RATE_LIMIT_PACKAGES);
@@ -345,7 +349,7 @@ pub(super) fn auth_reason(
     if let Some(w) = auth_operation(path) {
         return Some(format!("`{w}` in its path"));
     }
-    if let Some(w) = handler_name.and_then(auth_operation) {
+    if let Some(w) = handler_name.and_then(auth_operation_in_name) {
         return Some(format!("`{w}` in its handler's name"));
     }
     let h = handler?;
@@ -798,6 +802,15 @@ pub enum Coverage {
     Unknown,
 }
 
+/// What the route model says of a Django route.
+#[derive(Debug, Clone)]
+pub struct DjangoVerdict {
+    pub path: String,
+    pub coverage: Coverage,
+    pub auth: Option<String>,
+    pub view: Option<Location>,
+}
+
 /// A router's identity in the project: file path and local name.
 type RouterId = (String, String);
 
@@ -815,6 +828,7 @@ impl<'p> RouteGraph<'p> {
     pub fn any_limiter(&self) -> bool {
         self.project.facts::<UsesLimiter>().next().is_some()
             || self.project.facts::<LimitFact>().next().is_some()
+            || self.project.facts::<DjangoGlobalLimit>().next().is_some()
     }
 
     /// The router a reference in `file` stands for.
@@ -844,6 +858,85 @@ impl<'p> RouteGraph<'p> {
                     .any(|d| d.local == local)
             })
         })
+    }
+
+    /// A Django route's full path (through the `include()` chain), coverage, why it is
+    /// authentication-sensitive, and its view's location.
+    pub fn django(&self, file: &str, route: &DjangoRoute) -> DjangoVerdict {
+        let full = self.urlconf_path(file, &route.path);
+        // A view is any module-level function or class of that name: no export to follow.
+        let (module_file, name) = match &route.view {
+            RouterRef::Local(name) => (self.project.file(file), Some(name.clone())),
+            RouterRef::Import(module, member) => {
+                (self.project.resolve_import(file, module), member.clone())
+            }
+            _ => (None, None),
+        };
+        let view = module_file.zip(name).and_then(|(f, name)| {
+            f.facts
+                .get::<ViewFact>()
+                .iter()
+                .find(|v| v.name == name)
+                .cloned()
+        });
+        let by_words = crate::knowledge::auth::auth_operation(&full)
+            .map(|w| format!("`{w}` in its path"))
+            .or_else(|| {
+                crate::knowledge::auth::auth_operation_in_name(&route.view_name)
+                    .map(|w| format!("`{w}` in its view's name"))
+            });
+        // A view only signed-in users reach can be hammered only at what it checks itself
+        // (a password): its path and name alone do not make it a target.
+        let auth = match &view {
+            Some(v) if v.authenticated => v.auth.clone(),
+            _ => by_words.or_else(|| view.as_ref().and_then(|v| v.auth.clone())),
+        };
+        let globals: Vec<bool> = self
+            .project
+            .facts::<DjangoGlobalLimit>()
+            .map(|(_, g)| g.drf_only)
+            .collect();
+        let all = globals.iter().any(|d| !d);
+        let drf_default = globals.iter().any(|d| *d);
+        let coverage = match (&view, route.package_view) {
+            (Some(v), _) => {
+                if v.limited || all || (v.drf && !v.skip && drf_default) {
+                    Coverage::Covered
+                } else {
+                    Coverage::Uncovered(full.clone())
+                }
+            }
+            (None, Some(drf)) => {
+                if all || (drf && drf_default) {
+                    Coverage::Covered
+                } else {
+                    Coverage::Uncovered(full.clone())
+                }
+            }
+            (None, None) => Coverage::Unknown,
+        };
+        DjangoVerdict {
+            path: full,
+            coverage,
+            auth,
+            view: view.map(|v| v.location),
+        }
+    }
+
+    /// A urlconf path with the prefixes of the `include()` chain that reaches it.
+    fn urlconf_path(&self, file: &str, path: &str) -> String {
+        let mut full = join_paths("", path);
+        let mut id: RouterId = (file.to_string(), "urlpatterns".to_string());
+        for _ in 0..8 {
+            let parent = self.project.facts::<MountFact>().find(|(f, m)| {
+                self.resolve(&f.path, &m.child).as_ref() == Some(&id)
+                    && matches!(&m.parent, RouterRef::Local(n) if n == "urlpatterns")
+            });
+            let Some((f, m)) = parent else { break };
+            full = join_paths(&m.prefix, &full);
+            id = (f.path.clone(), "urlpatterns".to_string());
+        }
+        full
     }
 
     /// Whether a route of `file` is covered.
