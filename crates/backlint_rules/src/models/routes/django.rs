@@ -34,12 +34,21 @@ pub struct ViewFact {
     pub drf: bool,
     /// `throttle_classes = []`: opted out of DRF's defaults.
     pub skip: bool,
+    /// Shows a page only (a class with just `get`): nothing to hammer.
+    pub page_only: bool,
+    /// `permission_classes` says `AllowAny`.
+    pub allow_any: bool,
     /// Only signed-in users reach it (`@login_required`, `LoginRequiredMixin`,
     /// `permission_classes = [IsAuthenticated]`).
     pub authenticated: bool,
     pub auth: Option<String>,
     pub location: Location,
 }
+
+/// `REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES']` holds `IsAuthenticated`: DRF views admit
+/// only signed-in users unless they say `AllowAny`.
+#[derive(Debug, Clone)]
+pub struct DrfAuthenticatedByDefault;
 
 /// Project-wide limits: DRF default throttles (`drf_only`) or a middleware for every view.
 #[derive(Debug, Clone)]
@@ -75,6 +84,38 @@ const AUTHENTICATED_MARKERS: &[&str] = &[
     "staffmemberrequired",
 ];
 
+/// Package views that only show a page (`GET`): the form they follow is the target.
+const PAGE_ONLY_VIEWS: &[&str] = &[
+    "PasswordResetDoneView",
+    "PasswordResetCompleteView",
+    "PasswordChangeDoneView",
+    "LogoutView",
+];
+
+/// View bases that answer only what their own methods define (a subclass with just `get`
+/// shows a page).
+const PAGE_BASES: &[&str] = &[
+    "View",
+    "TemplateView",
+    "APIView",
+    "RetrieveAPIView",
+    "ListAPIView",
+];
+
+/// Methods of a class-based view that act (a class with none of them only shows pages).
+const ACTING_METHODS: &[&str] = &[
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "dispatch",
+    "form_valid",
+    "create",
+    "update",
+    "destroy",
+    "partial_update",
+];
+
 /// Class bases of DRF views.
 const DRF_BASE_WORDS: &[&str] = &["APIView", "ViewSet", "GenericAPIView"];
 
@@ -106,8 +147,18 @@ pub(super) fn collect(ctx: &FileCtx<'_>, sink: &mut Sink) {
                 };
                 match ctx.text(l) {
                     "urlpatterns" => urlpatterns(r, ctx, sink),
-                    "REST_FRAMEWORK" if drf_throttles(r, ctx) => {
-                        sink.fact(DjangoGlobalLimit { drf_only: true });
+                    "REST_FRAMEWORK" => {
+                        if drf_throttles(r, ctx) {
+                            sink.fact(DjangoGlobalLimit { drf_only: true });
+                        }
+                        if drf_setting_mentions(
+                            r,
+                            "DEFAULT_PERMISSION_CLASSES",
+                            "IsAuthenticated",
+                            ctx,
+                        ) {
+                            sink.fact(DrfAuthenticatedByDefault);
+                        }
                     }
                     "MIDDLEWARE" | "MIDDLEWARE_CLASSES" if limiting_middleware(r, ctx) => {
                         sink.fact(DjangoGlobalLimit { drf_only: false });
@@ -139,6 +190,23 @@ fn args<'t>(call: Node<'t>) -> Vec<Node<'t>> {
     a.named_children(&mut c)
         .filter(|n| !matches!(n.kind(), "comment" | "keyword_argument"))
         .collect()
+}
+
+/// Whether a `REST_FRAMEWORK` setting's value mentions `word`.
+fn drf_setting_mentions(d: Node<'_>, key: &str, word: &str, ctx: &FileCtx<'_>) -> bool {
+    if d.kind() != "dictionary" {
+        return false;
+    }
+    let mut c = d.walk();
+    let found = d.named_children(&mut c).any(|p| {
+        p.kind() == "pair"
+            && p.child_by_field_name("key")
+                .and_then(|k| ctx.string_value(k))
+                == Some(key)
+            && p.child_by_field_name("value")
+                .is_some_and(|v| ctx.text(v).contains(word))
+    });
+    found
 }
 
 /// django-axes or a rate-limiting middleware in `MIDDLEWARE`.
@@ -249,6 +317,9 @@ fn view_ref(target: Node<'_>, ctx: &FileCtx<'_>) -> Option<(RouterRef, String, O
     let name = ctx.last_name(e)?.to_string();
     let q = ctx.qualified_name(e)?;
     let module = q[..q.len().saturating_sub(1)].join(".");
+    if PAGE_ONLY_VIEWS.contains(&name.as_str()) {
+        return None;
+    }
     if let Some((_, drf)) = PACKAGE_VIEW_MODULES.iter().find(|(m, _)| *m == module) {
         return Some((
             RouterRef::Import(module, Some(name.clone())),
@@ -332,6 +403,8 @@ fn view(stmt: Node<'_>, module_limits: bool, ctx: &FileCtx<'_>, sink: &mut Sink)
                 limited: decorated_limit,
                 drf: decorated_drf,
                 skip: false,
+                page_only: false,
+                allow_any: decorators.iter().any(|d| ctx.text(*d).contains("AllowAny")),
                 authenticated: decorated_auth,
                 auth: auth_reason("", Some(def), None, ctx),
                 location: ctx.node_location(def),
@@ -348,20 +421,30 @@ fn view(stmt: Node<'_>, module_limits: bool, ctx: &FileCtx<'_>, sink: &mut Sink)
             let drf = bases
                 .iter()
                 .any(|b| DRF_BASE_WORDS.iter().any(|w| b.contains(w)) || b.starts_with("ListAPI"));
+            // A `TemplateView` with only `get` shows a page: nothing to hammer. (A class with no
+            // methods of its own inherits them and is kept.)
+            let methods = class_methods(def, ctx);
+            let page_only = !methods.is_empty()
+                && !methods.iter().any(|m| ACTING_METHODS.contains(m))
+                && bases.iter().any(|b| PAGE_BASES.contains(b));
             let throttles = class_attribute(def, "throttle_classes", ctx);
             let skip = throttles.is_some_and(|t| t.named_child_count() == 0);
             let limited = decorated_limit
                 || throttles.is_some_and(|t| t.named_child_count() > 0)
                 || class_attribute(def, "ratelimit_rate", ctx).is_some();
+            let permissions = class_attribute(def, "permission_classes", ctx);
+            let allow_any = permissions.is_some_and(|p| ctx.text(p).contains("AllowAny"));
             let authenticated = decorated_auth
                 || bases.iter().any(|b| requires_login(b))
-                || class_attribute(def, "permission_classes", ctx)
-                    .is_some_and(|p| requires_login(ctx.text(p)));
+                || permissions.is_some_and(|p| requires_login(ctx.text(p)))
+                || class_attribute(def, "permission_required", ctx).is_some();
             sink.fact(ViewFact {
                 name: name.to_string(),
                 limited,
                 drf,
                 skip,
+                page_only,
+                allow_any,
                 authenticated,
                 auth: auth_reason("", Some(def), None, ctx),
                 location: ctx.node_location(def),
@@ -369,6 +452,27 @@ fn view(stmt: Node<'_>, module_limits: bool, ctx: &FileCtx<'_>, sink: &mut Sink)
         }
         _ => {}
     }
+}
+
+fn class_methods<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<&'t str> {
+    let Some(body) = class.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let mut c = body.walk();
+    let defs: Vec<Node<'t>> = body
+        .named_children(&mut c)
+        .map(|s| {
+            if s.kind() == "decorated_definition" {
+                s.child_by_field_name("definition").unwrap_or(s)
+            } else {
+                s
+            }
+        })
+        .filter(|d| d.kind() == "function_definition")
+        .collect();
+    defs.iter()
+        .filter_map(|d| d.child_by_field_name("name").map(|n| ctx.text(n)))
+        .collect()
 }
 
 fn class_attribute<'t>(class: Node<'t>, name: &str, ctx: &FileCtx<'t>) -> Option<Node<'t>> {

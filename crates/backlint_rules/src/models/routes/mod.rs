@@ -22,7 +22,7 @@
 mod django;
 mod python;
 
-pub use django::{DjangoGlobalLimit, DjangoRoute, ViewFact};
+pub use django::{DjangoGlobalLimit, DjangoRoute, DrfAuthenticatedByDefault, ViewFact};
 
 use backlint_engine::index::{BindingKind, Imported};
 use backlint_engine::{FileCtx, Location, Node, NodeId, Project};
@@ -130,6 +130,10 @@ pub struct UsesLimiter;
 /// Collects the route facts of a file into `sink`.
 pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
     let Some(lang) = ctx.language() else { return };
+    // Test apps register routes to exercise them, not to serve them.
+    if crate::knowledge::secrets::is_test_path(ctx.path) {
+        return;
+    }
     if !lang.is_js_like() {
         python::collect(ctx, sink);
         django::collect(ctx, sink);
@@ -887,8 +891,15 @@ impl<'p> RouteGraph<'p> {
             });
         // A view only signed-in users reach can be hammered only at what it checks itself
         // (a password): its path and name alone do not make it a target.
+        let drf_authenticated = self
+            .project
+            .facts::<DrfAuthenticatedByDefault>()
+            .next()
+            .is_some();
         let auth = match &view {
-            Some(v) if v.authenticated => v.auth.clone(),
+            Some(v) if v.authenticated || (v.drf && drf_authenticated && !v.allow_any) => {
+                v.auth.clone()
+            }
             _ => by_words.or_else(|| view.as_ref().and_then(|v| v.auth.clone())),
         };
         let globals: Vec<bool> = self
@@ -900,7 +911,7 @@ impl<'p> RouteGraph<'p> {
         let drf_default = globals.iter().any(|d| *d);
         let coverage = match (&view, route.package_view) {
             (Some(v), _) => {
-                if v.limited || all || (v.drf && !v.skip && drf_default) {
+                if v.page_only || v.limited || all || (v.drf && !v.skip && drf_default) {
                     Coverage::Covered
                 } else {
                     Coverage::Uncovered(full.clone())

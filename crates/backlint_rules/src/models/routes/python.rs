@@ -27,6 +27,17 @@ const CONSTRUCTORS: &[(&[&str], RouterKind, &str)] = &[
     ),
 ];
 
+/// Words of names that hold an app or router (`app`, `auth_bp`, `api_router`).
+const ROUTER_NAME_WORDS: &[&str] = &[
+    "app",
+    "router",
+    "bp",
+    "blueprint",
+    "api",
+    "routes",
+    "server",
+];
+
 /// Decorator methods that register a route, and the method they imply.
 const ROUTE_DECORATORS: &[(&str, &str)] = &[
     ("get", "GET"),
@@ -245,7 +256,15 @@ fn route(def: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
         let Some(object) = f.child_by_field_name("object") else {
             continue;
         };
-        let Some(router) = router_ref(object, ctx) else {
+        // `@router.post(…)`, `@auth_bp.route(…)` — not `@mock.patch(…)` or `@cache.get(…)`.
+        let Some(router) = router_ref(object, ctx).filter(|r| {
+            matches!(r, RouterRef::Local(_))
+                || ctx.last_name(object).is_some_and(|n| {
+                    crate::names::words(n)
+                        .iter()
+                        .any(|w| ROUTER_NAME_WORDS.contains(&w.as_str()))
+                })
+        }) else {
             continue;
         };
         let Some(path) = positional(expr)
