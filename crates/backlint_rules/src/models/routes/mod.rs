@@ -20,6 +20,7 @@
 //! its full path and answers whether rate limiting covers it: [`Coverage`].
 
 mod django;
+mod next;
 mod python;
 
 pub use django::{DjangoGlobalLimit, DjangoRoute, DrfAuthenticatedByDefault, ViewFact};
@@ -44,6 +45,8 @@ pub enum RouterRef {
     Param(String),
     /// The framework's single application (NestJS controllers).
     Framework,
+    /// A Next.js application: routes are files, limits come from `middleware.ts` matchers.
+    Next,
 }
 
 /// What a router binding is.
@@ -116,7 +119,8 @@ pub struct DefaultLimiter {
     pub local: String,
 }
 
-/// `limiter.init_app(app)`: binds a limiter to an app.
+/// `limiter.init_app(app)`: binds a limiter to an app (`limiter` is
+/// [`RouterRef::Framework`] for a middleware that applies whichever limiter the app holds).
 #[derive(Debug, Clone)]
 pub struct InitLimiter {
     pub limiter: RouterRef,
@@ -143,6 +147,7 @@ pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
     if uses {
         sink.fact(UsesLimiter);
     }
+    next::collect(ctx, sink);
     let mut found_limiter = false;
     for id in 0..ctx.len() as NodeId {
         let n = ctx.node(id);
@@ -191,7 +196,7 @@ fn router_binding(decl: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine:
         sink.fact(RouterFact {
             local: text_of(name, ctx).to_string(),
             kind,
-            prefix: String::new(),
+            prefix: router_prefix(value, ctx),
         });
     }
 }
@@ -212,8 +217,31 @@ fn router_kind(value: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterKind> {
     match q.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [m] if is_express(m) => Some(RouterKind::App),
         [m, "Router"] if is_express(m) => Some(RouterKind::Router),
+        // Koa, Fastify, Hono apps; Koa routers.
+        ["koa"] | ["fastify"] | ["fastify", "fastify" | "default"] | ["hono", "Hono"] => {
+            Some(RouterKind::App)
+        }
+        ["@koa/router"] | ["koa-router"] | ["@koa/router" | "koa-router", "Router"] => {
+            Some(RouterKind::Router)
+        }
         _ => None,
     }
+}
+
+/// A Koa router's `prefix` option (`new Router({ prefix: '/auth' })`).
+fn router_prefix(value: Node<'_>, ctx: &FileCtx<'_>) -> String {
+    let Some(opts) = args(value).into_iter().find(|a| a.kind() == "object") else {
+        return String::new();
+    };
+    let mut c = opts.walk();
+    let found = opts.named_children(&mut c).find_map(|p| {
+        (p.kind() == "pair"
+            && p.child_by_field_name("key").map(|k| text_of(k, ctx)) == Some("prefix"))
+        .then(|| p.child_by_field_name("value"))
+        .flatten()
+        .and_then(|v| ctx.string_value(v))
+    });
+    found.unwrap_or("").to_string()
 }
 
 /// The router a route or `use` call hangs on.
@@ -252,11 +280,13 @@ fn router_ref(object: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterRef> {
 }
 
 /// Words of parameter names that hold an app or router.
-const ROUTER_PARAM_WORDS: &[&str] = &["app", "router", "server", "routes", "api"];
+const ROUTER_PARAM_WORDS: &[&str] = &[
+    "app", "router", "server", "routes", "api", "fastify", "instance",
+];
 
 /// Whether an expression is a rate limiter: a call of a rate-limit package's factory, a
 /// value or import named like a limiter, following `const` bindings.
-fn is_limiter(e: Node<'_>, ctx: &FileCtx<'_>) -> bool {
+pub(super) fn is_limiter(e: Node<'_>, ctx: &FileCtx<'_>) -> bool {
     let mut n = e;
     for _ in 0..6 {
         match n.kind() {
@@ -418,6 +448,39 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
     let Some(router) = router_ref(router_obj, ctx) else {
         return false;
     };
+    // Hono `app.route('/auth', authApp)`: a mount.
+    if method == "route"
+        && path.is_some()
+        && handlers.len() == 1
+        && handlers[0].kind() == "identifier"
+    {
+        if let Some(child) = mounted_ref(handlers[0], ctx) {
+            sink.fact(MountFact {
+                parent: router,
+                prefix: path.unwrap_or_default(),
+                child,
+                limited: false,
+            });
+        }
+        return false;
+    }
+    // Fastify `app.register(rateLimit, { max: 100 })`: global by default.
+    if method == "register" {
+        let limited = handlers
+            .first()
+            .is_some_and(|h| is_limiter(*h, ctx) || is_limiter_name(text_of(*h, ctx)));
+        if limited {
+            sink.fact(LimitFact {
+                target: router,
+                prefix: String::new(),
+            });
+        }
+        return limited;
+    }
+    // Fastify `fastify.route({ method: 'POST', url: '/login', handler })`.
+    if method == "route" && path.is_none() {
+        return fastify_route(call, router, &handlers, ctx, sink);
+    }
     if method == "use" {
         let prefix = path.unwrap_or_default();
         let limited = handlers.iter().any(|h| is_limiter(*h, ctx));
@@ -428,10 +491,31 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
             });
         }
         for h in &handlers {
-            if h.kind() != "identifier" || is_limiter(*h, ctx) {
+            if is_limiter(*h, ctx) {
                 continue;
             }
-            if let Some(child) = mounted_ref(*h, ctx) {
+            // Koa `app.use(router.routes())`
+            let h = match h.kind() {
+                "call_expression" => match h
+                    .child_by_field_name("function")
+                    .filter(|f| {
+                        matches!(
+                            ctx.last_name(*f),
+                            Some("routes" | "middleware" | "allowedMethods")
+                        )
+                    })
+                    .and_then(|f| f.child_by_field_name("object"))
+                {
+                    Some(o) => o,
+                    None => continue,
+                },
+                "identifier" => *h,
+                _ => continue,
+            };
+            if h.kind() != "identifier" {
+                continue;
+            }
+            if let Some(child) = mounted_ref(h, ctx) {
                 sink.fact(MountFact {
                     parent: router.clone(),
                     prefix: prefix.clone(),
@@ -473,7 +557,9 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
             .and_then(|h| h.child_by_field_name("name"))
             .map(|n| text_of(n, ctx)),
     };
-    let limited = handlers.iter().any(|h| is_limiter(*h, ctx));
+    let limited = handlers.iter().any(|h| {
+        is_limiter(*h, ctx) || (h.kind() == "object" && text_of(*h, ctx).contains("rateLimit"))
+    });
     // `passport.authenticate('local')` as middleware: a login.
     let passport = handlers.iter().any(|h| {
         h.kind() == "call_expression"
@@ -493,6 +579,58 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
         ),
         handler: handler.map(|h| ctx.node_location(h)),
         auth,
+        limited,
+        skip: false,
+    });
+    limited
+}
+
+/// `fastify.route({ method: 'POST', url: '/login', preHandler, config: { rateLimit }, handler })`.
+fn fastify_route(
+    call: Node<'_>,
+    router: RouterRef,
+    handlers: &[Node<'_>],
+    ctx: &FileCtx<'_>,
+    sink: &mut backlint_engine::Sink,
+) -> bool {
+    let Some(opts) = handlers.first().filter(|o| o.kind() == "object") else {
+        return false;
+    };
+    let mut c = opts.walk();
+    let pairs: Vec<(String, Node<'_>)> = opts
+        .named_children(&mut c)
+        .filter(|p| p.kind() == "pair")
+        .filter_map(|p| {
+            Some((
+                text_of(p.child_by_field_name("key")?, ctx).to_string(),
+                p.child_by_field_name("value")?,
+            ))
+        })
+        .collect();
+    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| *v);
+    let (Some(url), Some(method)) = (
+        get("url")
+            .or_else(|| get("path"))
+            .and_then(|u| ctx.string_value(u)),
+        get("method").and_then(|m| ctx.string_value(m)),
+    ) else {
+        return false;
+    };
+    let handler = get("handler").and_then(|h| handler_node(h, ctx));
+    let handler_name = get("handler").and_then(|h| ctx.last_name(h));
+    let limited = text_of(*opts, ctx).contains("rateLimit")
+        || ["preHandler", "onRequest"]
+            .iter()
+            .filter_map(|k| get(k))
+            .any(|v| is_limiter_name(text_of(v, ctx)));
+    sink.fact(RouteFact {
+        method: method.to_ascii_uppercase(),
+        path: url.to_string(),
+        router,
+        location: ctx.node_location(call),
+        fingerprint: format!("{method} {url}"),
+        handler: handler.map(|h| ctx.node_location(h)),
+        auth: auth_reason(url, handler, handler_name, ctx),
         limited,
         skip: false,
     });
@@ -791,8 +929,14 @@ pub fn join_paths(prefix: &str, path: &str) -> String {
 
 /// Whether a limiter's path prefix covers a route path (`/auth` covers `/auth/login`, not
 /// `/authors`).
-fn prefix_covers(prefix: &str, path: &str) -> bool {
-    let p = prefix.trim_end_matches('/');
+pub(super) fn prefix_covers(prefix: &str, path: &str) -> bool {
+    // `/auth/*` (Hono), `/api/:path*` (Next.js matchers), `/auth/(.*)`
+    let p = prefix
+        .split(['*', '('])
+        .next()
+        .unwrap_or(prefix)
+        .trim_end_matches(":path")
+        .trim_end_matches('/');
     p.is_empty() || path == p || path.starts_with(&format!("{p}/"))
 }
 
@@ -848,12 +992,16 @@ impl<'p> RouteGraph<'p> {
                     .find(|e| e.exported == *member)?;
                 Some((target.path.clone(), export.local.clone()))
             }
-            RouterRef::Param(_) | RouterRef::Framework => None,
+            RouterRef::Param(_) | RouterRef::Framework | RouterRef::Next => None,
         }
     }
 
     /// Whether a limiter (as `file` names it) has default limits.
     fn has_default_limits(&self, file: &str, limiter: &RouterRef) -> bool {
+        // A middleware that applies whichever limiter the app holds (slowapi).
+        if *limiter == RouterRef::Framework {
+            return self.project.facts::<DefaultLimiter>().next().is_some();
+        }
         self.resolve(file, limiter).is_some_and(|(f, local)| {
             self.project.file(&f).is_some_and(|f| {
                 f.facts
@@ -969,6 +1117,16 @@ impl<'p> RouteGraph<'p> {
                 }
             }
             RouterRef::Param(_) => Coverage::Unknown,
+            RouterRef::Next => {
+                let covered = self.project.facts::<LimitFact>().any(|(_, l)| {
+                    l.target == RouterRef::Next && prefix_covers(&l.prefix, &route.path)
+                });
+                if covered {
+                    Coverage::Covered
+                } else {
+                    Coverage::Uncovered(route.path.clone())
+                }
+            }
             r => match self.resolve(file, r) {
                 Some(id) => self.router_coverage(&id, &route.path, route.skip, 0),
                 None => Coverage::Unknown,

@@ -330,6 +330,24 @@ fn mount(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
         return;
     };
     let method = ctx.last_name(f);
+    // slowapi: `app.add_middleware(SlowAPIMiddleware)` applies the default limits of the
+    // project's `Limiter` to every route of the app.
+    if method == Some("add_middleware") {
+        let slowapi = positional(call)
+            .first()
+            .is_some_and(|m| ctx.text(*m).contains("SlowAPI"));
+        if let (true, Some(app)) = (
+            slowapi,
+            f.child_by_field_name("object")
+                .and_then(|o| router_ref(o, ctx)),
+        ) {
+            sink.fact(InitLimiter {
+                limiter: RouterRef::Framework,
+                target: app,
+            });
+        }
+        return;
+    }
     let prefix_kw = match method {
         Some("register_blueprint") => "url_prefix",
         Some("include_router") => "prefix",
