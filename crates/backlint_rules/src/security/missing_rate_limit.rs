@@ -66,7 +66,8 @@ impl Rule for MissingRateLimit {
             "urlpatterns",
             "REST_FRAMEWORK",
             "MIDDLEWARE",
-            "def ",
+            "(request",
+            "self, request",
         ])
     }
 
