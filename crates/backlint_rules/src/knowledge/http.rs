@@ -333,3 +333,25 @@ pub fn class_bases<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<&'t str> {
         .filter_map(|b| ctx.last_name(b))
         .collect()
 }
+
+/// The names of a Python class's methods (decorated ones included).
+pub fn class_methods<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<&'t str> {
+    let Some(body) = class.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let mut c = body.walk();
+    let defs: Vec<Node<'t>> = body
+        .named_children(&mut c)
+        .map(|s| {
+            if s.kind() == "decorated_definition" {
+                s.child_by_field_name("definition").unwrap_or(s)
+            } else {
+                s
+            }
+        })
+        .filter(|s| s.kind() == "function_definition")
+        .collect();
+    defs.iter()
+        .filter_map(|d| d.child_by_field_name("name").map(|n| ctx.text(n)))
+        .collect()
+}

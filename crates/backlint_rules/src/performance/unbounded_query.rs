@@ -33,7 +33,7 @@ use crate::knowledge::data_layer::{
     STREAMING_METHODS,
 };
 use crate::knowledge::http::{
-    class_bases, is_response_body_target, response_body, returns_response,
+    class_bases, class_methods, is_response_body_target, response_body, returns_response,
 };
 use crate::knowledge::secrets::is_test_path;
 use crate::knowledge::sql::is_unbounded_select;
@@ -1522,27 +1522,6 @@ fn class_attributes<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<(&'t str, Nod
         }
     }
     out
-}
-
-fn class_methods<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<&'t str> {
-    let Some(body) = class.child_by_field_name("body") else {
-        return Vec::new();
-    };
-    let mut c = body.walk();
-    let defs: Vec<Node<'t>> = body
-        .named_children(&mut c)
-        .map(|s| {
-            if s.kind() == "decorated_definition" {
-                s.child_by_field_name("definition").unwrap_or(s)
-            } else {
-                s
-            }
-        })
-        .filter(|s| s.kind() == "function_definition")
-        .collect();
-    defs.iter()
-        .filter_map(|d| d.child_by_field_name("name").map(|n| ctx.text(n)))
-        .collect()
 }
 
 /// A QuerySet chain with nothing bounding it (`Order.objects.filter(…)`).

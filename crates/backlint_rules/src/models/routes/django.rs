@@ -7,8 +7,8 @@
 use backlint_engine::index::{BindingKind, Imported};
 use backlint_engine::{FileCtx, Location, Node, NodeId, Sink};
 
-use super::{auth_reason, ExportFact, MountFact, RouterRef};
-use crate::knowledge::http::class_bases;
+use super::{auth_reason, python_module_of, ExportFact, MountFact, RouterRef};
+use crate::knowledge::http::{class_bases, class_methods};
 use crate::knowledge::rate_limit::{is_limiter_name, RATE_LIMIT_PACKAGES};
 
 /// A `path(…)` entry: its route string and the view it names.
@@ -347,17 +347,7 @@ fn view_ref(target: Node<'_>, ctx: &FileCtx<'_>) -> Option<(RouterRef, String, O
         }
         // `views.login_view` with `from . import views` / `from accounts import views`
         "attribute" => {
-            let object = e.child_by_field_name("object")?;
-            let b = ctx.resolve(object)?;
-            let BindingKind::Import(i) = ctx.binding(b).kind else {
-                return None;
-            };
-            let imp = &ctx.imports()[i as usize];
-            let module = match &imp.imported {
-                Imported::Member(m) if imp.module.ends_with('.') => format!("{}{m}", imp.module),
-                Imported::Member(m) => format!("{}.{m}", imp.module),
-                Imported::Module => imp.module.clone(),
-            };
+            let module = python_module_of(ctx, e.child_by_field_name("object")?)?;
             Some((RouterRef::Import(module, Some(name.clone())), name, None))
         }
         _ => None,
@@ -452,27 +442,6 @@ fn view(stmt: Node<'_>, module_limits: bool, ctx: &FileCtx<'_>, sink: &mut Sink)
         }
         _ => {}
     }
-}
-
-fn class_methods<'t>(class: Node<'t>, ctx: &FileCtx<'t>) -> Vec<&'t str> {
-    let Some(body) = class.child_by_field_name("body") else {
-        return Vec::new();
-    };
-    let mut c = body.walk();
-    let defs: Vec<Node<'t>> = body
-        .named_children(&mut c)
-        .map(|s| {
-            if s.kind() == "decorated_definition" {
-                s.child_by_field_name("definition").unwrap_or(s)
-            } else {
-                s
-            }
-        })
-        .filter(|d| d.kind() == "function_definition")
-        .collect();
-    defs.iter()
-        .filter_map(|d| d.child_by_field_name("name").map(|n| ctx.text(n)))
-        .collect()
 }
 
 fn class_attribute<'t>(class: Node<'t>, name: &str, ctx: &FileCtx<'t>) -> Option<Node<'t>> {

@@ -260,17 +260,10 @@ fn router_ref(object: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterRef> {
             .then_some(RouterRef::Param(name)),
         // An app or router of the project (`import app from './app'`); a package's default
         // export (`axios`) is no router.
-        BindingKind::Import(i) => {
-            let imp = &ctx.imports()[i as usize];
-            if !imp.module.starts_with('.') {
-                return None;
-            }
-            let member = match &imp.imported {
-                Imported::Member(m) => Some(m.clone()),
-                Imported::Module => None,
-            };
-            Some(RouterRef::Import(imp.module.clone(), member))
-        }
+        BindingKind::Import(i) => ctx.imports()[i as usize]
+            .module
+            .starts_with('.')
+            .then(|| import_ref(ctx, i)),
         _ => {
             let v = binding.value?;
             router_kind(v, ctx)?;
@@ -596,17 +589,7 @@ fn fastify_route(
     let Some(opts) = handlers.first().filter(|o| o.kind() == "object") else {
         return false;
     };
-    let mut c = opts.walk();
-    let pairs: Vec<(String, Node<'_>)> = opts
-        .named_children(&mut c)
-        .filter(|p| p.kind() == "pair")
-        .filter_map(|p| {
-            Some((
-                text_of(p.child_by_field_name("key")?, ctx).to_string(),
-                p.child_by_field_name("value")?,
-            ))
-        })
-        .collect();
+    let pairs = object_pairs(*opts, ctx);
     let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| *v);
     let (Some(url), Some(method)) = (
         get("url")
@@ -637,19 +620,55 @@ fn fastify_route(
     limited
 }
 
+/// The `key: value` pairs of an object literal, keys as written.
+fn object_pairs<'t>(obj: Node<'t>, ctx: &FileCtx<'t>) -> Vec<(String, Node<'t>)> {
+    let mut c = obj.walk();
+    let pairs = obj
+        .named_children(&mut c)
+        .filter(|p| p.kind() == "pair")
+        .filter_map(|p| {
+            Some((
+                text_of(p.child_by_field_name("key")?, ctx).to_string(),
+                p.child_by_field_name("value")?,
+            ))
+        })
+        .collect();
+    pairs
+}
+
+/// The router reference an import stands for: its module and member (`None`: the default
+/// export or the whole module).
+pub(super) fn import_ref(ctx: &FileCtx<'_>, import: backlint_engine::index::ImportId) -> RouterRef {
+    let imp = &ctx.imports()[import as usize];
+    let member = match &imp.imported {
+        Imported::Member(m) => Some(m.clone()),
+        Imported::Module => None,
+    };
+    RouterRef::Import(imp.module.clone(), member)
+}
+
+/// The Python module an imported name stands for: `views` after `from . import views` is
+/// `.views`, after `from accounts import views` `accounts.views`, after `import app.views as
+/// views` `app.views`.
+pub(super) fn python_module_of(ctx: &FileCtx<'_>, name: Node<'_>) -> Option<String> {
+    let b = ctx.resolve(name)?;
+    let BindingKind::Import(i) = ctx.binding(b).kind else {
+        return None;
+    };
+    let imp = &ctx.imports()[i as usize];
+    Some(match &imp.imported {
+        Imported::Member(m) if imp.module.ends_with('.') => format!("{}{m}", imp.module),
+        Imported::Member(m) => format!("{}.{m}", imp.module),
+        Imported::Module => imp.module.clone(),
+    })
+}
+
 /// What a `use` argument mounts: a local router, an imported module member, a parameter.
 fn mounted_ref(h: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterRef> {
     let b = ctx.resolve(h)?;
     let binding = ctx.binding(b);
     match binding.kind {
-        BindingKind::Import(i) => {
-            let imp = &ctx.imports()[i as usize];
-            let member = match &imp.imported {
-                Imported::Member(m) => Some(m.clone()),
-                Imported::Module => None,
-            };
-            Some(RouterRef::Import(imp.module.clone(), member))
-        }
+        BindingKind::Import(i) => Some(import_ref(ctx, i)),
         _ => {
             let v = binding.value?;
             match router_kind(v, ctx) {
@@ -860,17 +879,7 @@ fn nest_global_guard(obj: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engin
     if !text.contains("APP_GUARD") {
         return false;
     }
-    let mut c = obj.walk();
-    let pairs: Vec<(String, Node<'_>)> = obj
-        .named_children(&mut c)
-        .filter(|p| p.kind() == "pair")
-        .filter_map(|p| {
-            Some((
-                text_of(p.child_by_field_name("key")?, ctx).to_string(),
-                p.child_by_field_name("value")?,
-            ))
-        })
-        .collect();
+    let pairs = object_pairs(obj, ctx);
     let provides = pairs
         .iter()
         .any(|(k, v)| k == "provide" && text_of(*v, ctx) == "APP_GUARD");

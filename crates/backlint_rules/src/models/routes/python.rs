@@ -4,12 +4,12 @@
 //! limits (Flask-Limiter and slowapi `@limiter.limit`, `@limiter.exempt`, a `Limiter` with
 //! `default_limits`, `dependencies=[Depends(RateLimiter(…))]`).
 
-use backlint_engine::index::{BindingKind, Imported, ScopeKind};
+use backlint_engine::index::{BindingKind, ScopeKind};
 use backlint_engine::{FileCtx, Node, NodeId, Sink};
 
 use super::{
-    auth_reason, DefaultLimiter, ExportFact, InitLimiter, LimitFact, MountFact, RouteFact,
-    RouterFact, RouterKind, RouterRef, UsesLimiter,
+    auth_reason, import_ref, python_module_of, DefaultLimiter, ExportFact, InitLimiter, LimitFact,
+    MountFact, RouteFact, RouterFact, RouterKind, RouterRef, UsesLimiter,
 };
 use crate::knowledge::rate_limit::{is_limiter_name, RATE_LIMIT_PACKAGES};
 use crate::models::db_calls::imports_any;
@@ -162,14 +162,7 @@ fn router_ref(e: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterRef> {
             let b = ctx.resolve(e)?;
             let binding = ctx.binding(b);
             match binding.kind {
-                BindingKind::Import(i) => {
-                    let imp = &ctx.imports()[i as usize];
-                    let member = match &imp.imported {
-                        Imported::Member(m) => Some(m.clone()),
-                        Imported::Module => None,
-                    };
-                    Some(RouterRef::Import(imp.module.clone(), member))
-                }
+                BindingKind::Import(i) => Some(import_ref(ctx, i)),
                 BindingKind::Parameter => Some(RouterRef::Param(ctx.text(e).to_string())),
                 _ => {
                     let v = binding.value?;
@@ -187,19 +180,11 @@ fn router_ref(e: Node<'_>, ctx: &FileCtx<'_>) -> Option<RouterRef> {
         }
         // `auth.bp` with `from . import auth` / `import app.auth as auth`
         "attribute" => {
-            let object = e.child_by_field_name("object")?;
-            let attr = ctx.last_name(e)?;
-            let b = ctx.resolve(object)?;
-            let BindingKind::Import(i) = ctx.binding(b).kind else {
-                return None;
-            };
-            let imp = &ctx.imports()[i as usize];
-            let module = match &imp.imported {
-                Imported::Member(m) if imp.module.ends_with('.') => format!("{}{m}", imp.module),
-                Imported::Member(m) => format!("{}.{m}", imp.module),
-                Imported::Module => imp.module.clone(),
-            };
-            Some(RouterRef::Import(module, Some(attr.to_string())))
+            let module = python_module_of(ctx, e.child_by_field_name("object")?)?;
+            Some(RouterRef::Import(
+                module,
+                Some(ctx.last_name(e)?.to_string()),
+            ))
         }
         _ => None,
     }
@@ -440,14 +425,7 @@ fn init_app(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
         return;
     };
     let limiter = match ctx.resolve(limiter).map(|b| ctx.binding(b).kind) {
-        Some(BindingKind::Import(i)) => {
-            let imp = &ctx.imports()[i as usize];
-            let member = match &imp.imported {
-                Imported::Member(m) => Some(m.clone()),
-                Imported::Module => None,
-            };
-            RouterRef::Import(imp.module.clone(), member)
-        }
+        Some(BindingKind::Import(i)) => import_ref(ctx, i),
         _ => RouterRef::Local(ctx.text(limiter).to_string()),
     };
     sink.fact(InitLimiter {
