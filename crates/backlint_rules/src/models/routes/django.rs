@@ -170,6 +170,9 @@ pub(super) fn collect(ctx: &FileCtx<'_>, sink: &mut Sink) {
         }
     }
     // `urlpatterns += [...]`
+    if !ctx.source().contains("urlpatterns") {
+        return;
+    }
     for id in 0..ctx.len() as NodeId {
         let n = ctx.node(id);
         if n.kind() == "augmented_assignment"

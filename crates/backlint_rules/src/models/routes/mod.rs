@@ -149,6 +149,9 @@ pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
     }
     next::collect(ctx, sink);
     let mut found_limiter = false;
+    // Cheap text gates, once per file: most files have no controller and no global guard.
+    let nest = ctx.source().contains("Controller");
+    let app_guard = ctx.source().contains("APP_GUARD");
     for id in 0..ctx.len() as NodeId {
         let n = ctx.node(id);
         match n.kind() {
@@ -156,9 +159,9 @@ pub fn collect(ctx: &FileCtx<'_>, sink: &mut backlint_engine::Sink) {
             "call_expression" => {
                 found_limiter |= express_call(n, ctx, sink) || nest_global_guards_call(n, ctx, sink)
             }
-            "class_declaration" => nest_controller(n, ctx, sink),
+            "class_declaration" if nest => nest_controller(n, ctx, sink),
             "assignment_expression" | "export_statement" => export(n, ctx, sink),
-            "object" => found_limiter |= nest_global_guard(n, ctx, sink),
+            "object" if app_guard => found_limiter |= nest_global_guard(n, ctx, sink),
             _ => {}
         }
     }
@@ -404,6 +407,10 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
     let Some(method) = ctx.last_name(callee) else {
         return false;
     };
+    // Most calls are no route, mount or limiter registration: decide by the method first.
+    if !(ROUTE_REGISTRATION_METHODS.contains(&method) || matches!(method, "use" | "register")) {
+        return false;
+    }
     let Some(object) = callee.child_by_field_name("object") else {
         return false;
     };
