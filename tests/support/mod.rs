@@ -7,7 +7,6 @@ use backlint_engine::{scan, ProjectContext, RuleEntry, RuleSet, ScanOptions, Sca
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
         .canonicalize()
         .expect("repo root")
 }
