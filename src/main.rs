@@ -266,7 +266,7 @@ fn run_scan(args: ScanArgs) -> Result<u8, UserError> {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| result.diagnostics.iter().any(|d| d.severity >= t));
+    let failed = threshold.is_some_and(|t| result.active().any(|d| d.severity >= t));
     Ok(u8::from(failed))
 }
 

@@ -102,6 +102,46 @@ pub struct Diagnostic {
     /// Stable across unrelated edits: hash of rule id, path, the flagged node's normalised
     /// source text and its occurrence index among identical findings in the file.
     pub fingerprint: String,
+    /// Set when an inline `backlint-ignore` comment silences the finding. Suppressed findings
+    /// only reach the result when the scan is asked to keep them
+    /// ([`crate::ScanOptions::include_suppressed`]); they never fail a scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+    /// Set when the scan is compared with a baseline (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// Why a finding is silenced: the reason written after `--` in its `backlint-ignore` comment
+/// (empty when none was given), and whether it came from a file-wide comment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suppression {
+    pub justification: String,
+    /// The comment is `backlint-ignore-file`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub file_wide: bool,
+}
+
+/// A finding compared with a baseline (SARIF `baselineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline.
+    New,
+    /// In the baseline and still found.
+    Unchanged,
+    /// In the baseline, no longer found.
+    Absent,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+            BaselineState::Absent => "absent",
+        }
+    }
 }
 
 impl Diagnostic {

@@ -24,7 +24,7 @@ pub mod scan;
 pub mod source;
 
 pub use diagnostic::{
-    Diagnostic, Location, Notification, NotificationLevel, Position, Related, Severity, Span,
+    BaselineState, Diagnostic, Location, Notification, NotificationLevel, Position, Related, Severity, Span, Suppression,
 };
 pub use facts::{FactStore, FileFacts, Project};
 pub use index::{Index, NodeId};

@@ -22,6 +22,11 @@ pub struct ScanResult {
     /// Files of the project outside the scanned paths analysed for project facts only (see
     /// [`crate::Rule::context_words`]).
     pub context_files: usize,
+    /// Findings silenced by `backlint-ignore` comments (left out of `diagnostics` unless the
+    /// scan kept them, marked with their [`crate::Suppression`]).
+    pub suppressed: usize,
+    /// Findings left out because a baseline already holds them (`--baseline`).
+    pub baselined: usize,
     /// Wall-clock time of the scan, discovery to sorted results.
     pub duration: Duration,
     /// Source text of the files that have findings, by relative path — only kept when the
@@ -34,7 +39,7 @@ impl ScanResult {
     pub fn counts(&self) -> (usize, usize, usize) {
         use crate::diagnostic::Severity::*;
         let mut c = (0, 0, 0);
-        for d in &self.diagnostics {
+        for d in self.active() {
             match d.severity {
                 Error => c.0 += 1,
                 Warning => c.1 += 1,
@@ -42,6 +47,18 @@ impl ScanResult {
             }
         }
         c
+    }
+
+    /// The findings that count: not suppressed, and not in the baseline nor absent from it.
+    /// Exit codes and summaries use these; reporters may still show the others, marked.
+    pub fn active(&self) -> impl Iterator<Item = &crate::Diagnostic> {
+        self.diagnostics.iter().filter(|d| {
+            d.suppression.is_none()
+                && !matches!(
+                    d.baseline,
+                    Some(crate::BaselineState::Unchanged | crate::BaselineState::Absent)
+                )
+        })
     }
 
     /// Whether any notification says backlint itself failed on a file.

@@ -631,6 +631,8 @@ fn finish_reports(
                 .collect(),
             help: r.help,
             fingerprint,
+            suppression: None,
+            baseline: None,
         });
     }
     out
@@ -704,6 +706,8 @@ fn project_pass(
                     .collect(),
                 help: r.help,
                 fingerprint,
+                suppression: None,
+                baseline: None,
             });
         }
     }

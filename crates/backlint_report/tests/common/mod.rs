@@ -187,6 +187,8 @@ pub fn scan_result() -> ScanResult {
         related: Vec::new(),
         help: Some("Store the session in an HttpOnly cookie set by the server.".to_string()),
         fingerprint: "8d1f3c2a9b7e6f01".to_string(),
+        suppression: None,
+        baseline: None,
     };
     let n_plus_one = Diagnostic {
         rule: "n-plus-one-query",
@@ -224,6 +226,8 @@ pub fn scan_result() -> ScanResult {
                 .to_string(),
         ),
         fingerprint: "02c4e6a8b0d2f413".to_string(),
+        suppression: None,
+        baseline: None,
     };
     let timeout = Diagnostic {
         rule: "missing-timeout",
@@ -233,6 +237,8 @@ pub fn scan_result() -> ScanResult {
         related: Vec::new(),
         help: None,
         fingerprint: "5e5e5e5e00000001".to_string(),
+        suppression: None,
+        baseline: None,
     };
     ScanResult {
         root: root(),
