@@ -257,6 +257,8 @@ pub fn scan_result() -> ScanResult {
         ],
         files_scanned: 12,
         context_files: 0,
+        suppressed: 0,
+        baselined: 0,
         duration: Duration::from_millis(42),
         sources: BTreeMap::from([
             (LOGIN.to_string(), Arc::from(LOGIN_TEXT)),
