@@ -1,5 +1,7 @@
-//! `human`: one miette graphical report per diagnostic, then a blank line and the summary
-//! line. Notifications go to stderr through the CLI, not here.
+//! `human`: one miette graphical report per finding that counts
+//! ([`backlint_engine::ScanResult::active`]), then a blank line and the summary line, which
+//! also counts suppressed and baselined findings. Notifications go to stderr through the CLI,
+//! not here.
 //!
 //! Each report shows the rule id as the miette code, the message, a source frame whose header
 //! is `path:line:col` (character column, like `concise`) with the primary span underlined and
@@ -46,7 +48,7 @@ pub(crate) fn handler(color: bool) -> GraphicalReportHandler {
 pub(crate) fn render(input: &ReportInput, out: &mut dyn io::Write) -> io::Result<()> {
     let result = input.result;
     let handler = handler(input.color);
-    for d in &result.diagnostics {
+    for d in result.active() {
         let report = HumanReport::new(d, result.sources.get(&d.location.path));
         let mut text = String::new();
         handler

@@ -1,10 +1,15 @@
 //! `json`: one pretty-printed object, documented field by field in the crate README.
 //! No duration and no absolute paths, so the output is a pure function of the findings.
 //! Bump [`VERSION`] on any incompatible change.
+//!
+//! Every diagnostic of the result is written; a suppressed or baselined one carries its
+//! `suppression` / `baseline` field (absent otherwise). The summary counts only the findings
+//! that count ([`backlint_engine::ScanResult::active`]), plus the `suppressed` and
+//! `baselined` totals.
 
 use std::io;
 
-use backlint_engine::{Diagnostic, Location, Notification, Position};
+use backlint_engine::{Diagnostic, Location, Notification, Position, Suppression};
 use serde::Serialize;
 
 use crate::ReportInput;
@@ -34,6 +39,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    suppressed: usize,
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -64,6 +71,25 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
     help: Option<&'a str>,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    justification: &'a str,
+    file_wide: bool,
+}
+
+impl<'a> From<&'a Suppression> for JsonSuppression<'a> {
+    fn from(s: &'a Suppression) -> JsonSuppression<'a> {
+        JsonSuppression {
+            justification: &s.justification,
+            file_wide: s.file_wide,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -104,6 +130,8 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
             .collect(),
         help: d.help.as_deref(),
         fingerprint: &d.fingerprint,
+        suppression: d.suppression.as_ref().map(JsonSuppression::from),
+        baseline: d.baseline.map(|b| b.as_str()),
     }
 }
 
@@ -126,10 +154,12 @@ pub(crate) fn render(input: &ReportInput, out: &mut dyn io::Write) -> io::Result
         },
         summary: Summary {
             files_scanned: result.files_scanned,
-            problems: result.diagnostics.len(),
+            problems: errors + warnings + notes,
             errors,
             warnings,
             notes,
+            suppressed: result.suppressed,
+            baselined: result.baselined,
         },
         diagnostics: result.diagnostics.iter().map(diagnostic).collect(),
         notifications: result.notifications.iter().map(notification).collect(),

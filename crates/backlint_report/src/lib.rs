@@ -1,9 +1,13 @@
-//! backlint's reporters: turn a [`ScanResult`] into `human` (miette), `concise`, `json` or
-//! `sarif` output.
+//! backlint's reporters: turn a [`ScanResult`] into `human` (miette), `concise`, `json`,
+//! `sarif`, `github` (Actions workflow commands), `gitlab` (Code Quality) or `junit` output.
 //!
 //! Every format is a pure function of its input: the same [`ScanResult`] and rules give the
 //! same bytes (only the human summary line shows the scan duration). Diagnostics arrive
 //! sorted from the engine and are written in that order.
+//!
+//! Which findings each format shows: `json` and `sarif` write every diagnostic of the result,
+//! marking suppressed and baselined ones; the others write only the findings that count
+//! ([`ScanResult::active`]) and mention the rest as counts.
 
 use std::fmt;
 use std::io;
@@ -11,8 +15,11 @@ use std::io;
 use backlint_engine::{RuleDoc, ScanResult};
 
 mod concise;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 mod uri;
 
@@ -37,14 +44,28 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, as GitHub code scanning accepts it.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), then a summary line.
+    Github,
+    /// A GitLab Code Quality report (a JSON array of issues).
+    Gitlab,
+    /// JUnit XML, for CI test-report readers.
+    Junit,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: &'static [Format] =
-        &[Format::Human, Format::Concise, Format::Json, Format::Sarif];
+    pub const ALL: &'static [Format] = &[
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+        Format::Junit,
+    ];
 
-    /// Parses a format name as written on the command line (`human`, `concise`, `json`, `sarif`).
+    /// Parses a format name as written on the command line (`human`, `concise`, `json`,
+    /// `sarif`, `github`, `gitlab`, `junit`).
     pub fn parse(s: &str) -> Option<Format> {
         Format::ALL.iter().copied().find(|f| f.as_str() == s)
     }
@@ -55,6 +76,9 @@ impl Format {
             Format::Concise => "concise",
             Format::Json => "json",
             Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Junit => "junit",
         }
     }
 }
@@ -85,12 +109,26 @@ pub fn render(format: Format, input: &ReportInput, out: &mut dyn io::Write) -> i
         Format::Concise => concise::render(input, out),
         Format::Json => json::render(input, out),
         Format::Sarif => sarif::render(input, out),
+        Format::Github => github::render(input, out),
+        Format::Gitlab => gitlab::render(input, out),
+        Format::Junit => junit::render(input, out),
     }
 }
 
 /// The human summary line, e.g. `3 problems (1 error, 2 warnings) in 12 files scanned in 0.04s`.
-/// Notes are only mentioned when there are some.
+/// Notes are only mentioned when there are some; findings silenced by comments or held by the
+/// baseline are appended when there are some (`…in 0.04s; 3 suppressed, 12 in baseline`).
 pub fn summary_line(result: &ScanResult) -> String {
+    format!(
+        "{} scanned in {:.2}s{}",
+        totals(result),
+        result.duration.as_secs_f64(),
+        not_shown(result)
+    )
+}
+
+/// `3 problems (1 error, 2 warnings) in 12 files`: the findings that count, by severity.
+pub(crate) fn totals(result: &ScanResult) -> String {
     let (errors, warnings, notes) = result.counts();
     let mut counts = format!(
         "{}, {}",
@@ -102,14 +140,29 @@ pub fn summary_line(result: &ScanResult) -> String {
         counts.push_str(&plural(notes, "note"));
     }
     format!(
-        "{} ({counts}) in {} scanned in {:.2}s",
-        plural(result.diagnostics.len(), "problem"),
+        "{} ({counts}) in {}",
+        plural(errors + warnings + notes, "problem"),
         plural(result.files_scanned, "file"),
-        result.duration.as_secs_f64(),
     )
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `; 3 suppressed, 12 in baseline`, or nothing when both counts are zero.
+pub(crate) fn not_shown(result: &ScanResult) -> String {
+    let mut parts = Vec::new();
+    if result.suppressed > 0 {
+        parts.push(format!("{} suppressed", result.suppressed));
+    }
+    if result.baselined > 0 {
+        parts.push(format!("{} in baseline", result.baselined));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join(", "))
+    }
+}
+
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -135,5 +188,16 @@ pub(crate) fn one_line(s: &str) -> String {
             .join(" ")
     } else {
         s.to_string()
+    }
+}
+
+/// The last line a span covers: a span ending at column 1 of a later line (just past a line
+/// break) ends on the line before.
+pub(crate) fn last_line(span: &backlint_engine::Span) -> u32 {
+    let start = span.start.line.max(1);
+    if span.end.line > start && span.end.column <= 1 {
+        span.end.line - 1
+    } else {
+        span.end.line.max(start)
     }
 }

@@ -9,13 +9,20 @@
 //! - `properties.tags` ≤ 20, `security-severity` a numeric string;
 //! - `partialFingerprints` carries our own fingerprint; no `primaryLocationLineHash`, which
 //!   the upload action would otherwise compute from a file it has to read.
+//!
+//! Every diagnostic of the result becomes a result, including suppressed and baselined ones
+//! when the scan kept them: a suppressed one carries `suppressions: [{kind: "inSource",
+//! justification}]`, one compared with a baseline carries `baselineState` (`new`,
+//! `unchanged`, `absent`), with its usual level.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::Path;
 
 use backlint_engine::meta::Precision;
-use backlint_engine::{Diagnostic, Location, NotificationLevel, RuleDoc, Severity, Span};
+use backlint_engine::{
+    BaselineState, Diagnostic, Location, NotificationLevel, RuleDoc, Severity, Span, Suppression,
+};
 use serde_json::Value;
 use serde_sarif::sarif;
 
@@ -323,7 +330,39 @@ fn sarif_result(d: &Diagnostic, rule_index: usize, root: &Path) -> io::Result<sa
     if !related.is_empty() {
         result.related_locations = Some(related);
     }
+    if let Some(s) = &d.suppression {
+        result.suppressions = Some(vec![suppression(s)?]);
+    }
+    if let Some(state) = d.baseline {
+        result.baseline_state = Some(typed(baseline_state(state))?);
+    }
     Ok(result)
+}
+
+/// A value of one of serde-sarif's typed enums, as the `Value` its model stores.
+fn typed(value: impl serde::Serialize) -> io::Result<Value> {
+    Ok(serde_json::to_value(value)?)
+}
+
+/// An inline `backlint-ignore` comment: `kind: "inSource"`, with the justification when the
+/// comment gave one.
+fn suppression(s: &Suppression) -> io::Result<sarif::Suppression> {
+    Ok(sarif::Suppression {
+        guid: None,
+        justification: (!s.justification.trim().is_empty()).then(|| s.justification.clone()),
+        kind: typed(sarif::SupressionKind::InSource)?,
+        location: None,
+        properties: None,
+        status: None,
+    })
+}
+
+fn baseline_state(state: BaselineState) -> sarif::ResultBaselineState {
+    match state {
+        BaselineState::New => sarif::ResultBaselineState::New,
+        BaselineState::Unchanged => sarif::ResultBaselineState::Unchanged,
+        BaselineState::Absent => sarif::ResultBaselineState::Absent,
+    }
 }
 
 #[cfg(test)]

@@ -461,3 +461,109 @@ fn validator_rejects_what_github_rejects() {
         );
     }
 }
+
+// --- suppressed and baselined findings ---------------------------------------------------------
+
+fn marked_sarif() -> Value {
+    serde_json::from_str(&rendered_marked(Format::Sarif)).expect("SARIF output is JSON")
+}
+
+#[test]
+fn sarif_marked_snapshot() {
+    insta::with_settings!({filters => vec![(r"file:///[A-Z]:/", "file:///")]}, {
+        insta::assert_snapshot!("sarif_marked", rendered_marked(Format::Sarif));
+    });
+}
+
+#[test]
+fn suppressed_results_carry_in_source_suppressions() {
+    let v = marked_sarif();
+    let rs = results(&v);
+    assert_eq!(rs.len(), 5, "every kept diagnostic is a result");
+    // A file-wide comment without a reason: no justification.
+    assert_eq!(rs[1]["suppressions"], json!([{"kind": "inSource"}]));
+    assert_eq!(
+        rs[4]["suppressions"],
+        json!([{"kind": "inSource", "justification": "the health check has its own deadline"}])
+    );
+    for i in [0, 2, 3] {
+        assert!(rs[i].get("suppressions").is_none(), "{}", rs[i]);
+    }
+    // A suppressed result keeps its level.
+    assert_eq!(rs[4]["level"], "note");
+    // Unmarked results carry neither property.
+    for r in results(&sarif_json()) {
+        assert!(r.get("suppressions").is_none() && r.get("baselineState").is_none());
+    }
+}
+
+#[test]
+fn baselined_results_carry_their_baseline_state() {
+    let v = marked_sarif();
+    let rs = results(&v);
+    let states: Vec<&Value> = rs.iter().map(|r| &r["baselineState"]).collect();
+    assert_eq!(
+        states,
+        [
+            &json!("new"),
+            &Value::Null,
+            &json!("absent"),
+            &json!("unchanged"),
+            &Value::Null
+        ]
+    );
+    // An absent finding is a result like the others, with its usual level and location.
+    let absent = &rs[2];
+    assert_eq!(absent["ruleId"], "string-sql");
+    assert_eq!(absent["ruleIndex"], 3);
+    assert_eq!(absent["level"], "error");
+    assert_eq!(
+        region(absent),
+        &json!({"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 30})
+    );
+}
+
+#[test]
+fn marked_sarif_passes_the_schema_and_github_checks() {
+    let Some((ok, text)) = validate(&[rendered_marked(Format::Sarif)]) else {
+        return;
+    };
+    assert!(ok, "validate-sarif.py failed:\n{text}");
+    assert!(
+        text.contains("ok: ") && text.contains("(5 results)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validator_rejects_a_malformed_suppression_or_baseline_state() {
+    let good = marked_sarif();
+    let cases: Vec<(&str, Breaker)> = vec![
+        ("unknown suppression kind", |v| {
+            v["runs"][0]["results"][1]["suppressions"][0]["kind"] = json!("inline")
+        }),
+        ("unknown baseline state", |v| {
+            v["runs"][0]["results"][0]["baselineState"] = json!("old")
+        }),
+    ];
+    let bad: Vec<String> = cases
+        .iter()
+        .map(|(_, break_it)| {
+            let mut bad = good.clone();
+            break_it(&mut bad);
+            serde_json::to_string_pretty(&bad).unwrap()
+        })
+        .collect();
+    let Some((ok, text)) = validate(&bad) else {
+        return;
+    };
+    assert!(!ok, "validate-sarif.py accepted broken files:\n{text}");
+    for (i, (what, _)) in cases.iter().enumerate() {
+        let file = format!("case-{i}.sarif");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("error: ") && l.contains(&file)),
+            "validate-sarif.py accepted a SARIF file with {what}:\n{text}"
+        );
+    }
+}

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backlint_engine::{
-    Diagnostic, Location, Notification, NotificationLevel, Position, Related, RuleDoc, ScanResult,
-    Severity, Span,
+    BaselineState, Diagnostic, Location, Notification, NotificationLevel, Position, Related,
+    RuleDoc, ScanResult, Severity, Span, Suppression,
 };
 use backlint_report::{render, Format, ReportInput, Tool};
 
@@ -297,4 +297,51 @@ pub fn rendered(format: Format) -> String {
 
 pub fn sarif_json() -> serde_json::Value {
     serde_json::from_str(&rendered(Format::Sarif)).expect("SARIF output is JSON")
+}
+
+/// The synthetic scan as a baseline comparison with suppressions kept: the jwt finding is
+/// new; a second jwt finding is silenced by a file-wide comment with no reason; a `string-sql`
+/// finding is absent from this scan but in the baseline; the N+1 finding is unchanged since
+/// the baseline; the timeout note is silenced with a reason. Only the first one counts.
+/// The counts say more were silenced (5) and held by the baseline (12) than are listed.
+pub fn marked_scan_result() -> ScanResult {
+    let mut result = scan_result();
+    let mut ds = std::mem::take(&mut result.diagnostics).into_iter();
+    let (mut jwt, mut n_plus_one, mut timeout) =
+        (ds.next().unwrap(), ds.next().unwrap(), ds.next().unwrap());
+    jwt.baseline = Some(BaselineState::New);
+    let mut file_wide = jwt.clone();
+    file_wide.location = locate(LOGIN, LOGIN_TEXT, "api.get(\"/me\")");
+    file_wide.message = "token `me` is stored in localStorage".to_string();
+    file_wide.fingerprint = "8d1f3c2a9b7e6f02".to_string();
+    file_wide.baseline = None;
+    file_wide.suppression = Some(Suppression {
+        justification: String::new(),
+        file_wide: true,
+    });
+    let absent = Diagnostic {
+        rule: "string-sql",
+        severity: Severity::Error,
+        message: "SQL built from `name` with `+`".to_string(),
+        location: locate(USERS, USERS_TEXT, "import { db } from \"./client\""),
+        related: Vec::new(),
+        help: Some("Pass `name` as a query parameter.".to_string()),
+        fingerprint: "0000aaaa0000bbbb".to_string(),
+        suppression: None,
+        baseline: Some(BaselineState::Absent),
+    };
+    n_plus_one.baseline = Some(BaselineState::Unchanged);
+    timeout.suppression = Some(Suppression {
+        justification: "the health check has its own deadline".to_string(),
+        file_wide: false,
+    });
+    result.diagnostics = vec![jwt, file_wide, absent, n_plus_one, timeout];
+    result.suppressed = 5;
+    result.baselined = 12;
+    result
+}
+
+/// The marked scan in `format`, without colour.
+pub fn rendered_marked(format: Format) -> String {
+    render_with(format, &marked_scan_result(), &rule_docs(), false)
 }
