@@ -14,6 +14,15 @@
 //! `todook:`) per line, `#` lines are comments. Any finding not matched by a
 //! `ruleid` is noisy; a file without annotations fails (it proves nothing). Loose files of a
 //! rule folder are scanned together; each `app-*/` folder is scanned as its own project.
+//!
+//! Suppressions: scans check `backlint-ignore` ids against the registry and report unused
+//! suppressions (`invalid-suppression`, `unused-suppression` run like any rule, so a comment
+//! that silences nothing is a finding its annotations must expect). A `backlint-ignore`
+//! comment is not an annotation, so annotations above it apply to the comment's own line
+//! (where `invalid-suppression` and `unused-suppression` report), and annotations between it
+//! and its code line apply to the code line: the engine treats comment-only lines between a
+//! suppression and its target as transparent. A finding a suppression silences must sit on a
+//! line annotated `ok: <its rule>`, so a fixture says which findings its comments silence.
 
 mod support;
 
@@ -175,15 +184,26 @@ fn every_fixture_matches_its_annotations() {
         .collect();
     let mut failures = Vec::new();
     let mut counted = 0usize;
+    let mut silenced_total = 0usize;
     for group in groups(&root) {
-        let result = support::scan_paths(&group);
+        let result = support::scan_with(&group, backlint_engine::ProjectContext::None, |o| {
+            o.include_suppressed = true
+        });
         for n in &result.notifications {
             if n.level >= backlint_engine::NotificationLevel::Warning {
                 failures.push(format!("{}: {} {}", n.path, n.level.as_str(), n.message));
             }
         }
         let mut found: BTreeMap<String, Findings> = BTreeMap::new();
+        let mut silenced: BTreeMap<String, BTreeSet<(u32, String)>> = BTreeMap::new();
         for d in &result.diagnostics {
+            if d.suppression.is_some() {
+                silenced
+                    .entry(d.location.path.clone())
+                    .or_default()
+                    .insert((d.location.span.start.line, d.rule.to_string()));
+                continue;
+            }
             found.entry(d.location.path.clone()).or_default().insert(
                 (d.location.span.start.line, d.rule.to_string()),
                 (d.message.clone(), d.severity),
@@ -212,6 +232,14 @@ fn every_fixture_matches_its_annotations() {
             }
             counted += 1;
             let got = found.remove(&rel).unwrap_or_default();
+            for (line, rule) in silenced.remove(&rel).unwrap_or_default() {
+                silenced_total += 1;
+                if !matches!(expected.get(&(line, rule.clone())), Some((Mark::Ok, _))) {
+                    failures.push(format!(
+                        "{rel}:{line}: {rule} is silenced by a backlint-ignore comment; annotate the line `ok: {rule}`"
+                    ));
+                }
+            }
             for ((line, rule), (mark, severity)) in &expected {
                 if !known.contains(rule) {
                     failures.push(format!(
@@ -262,6 +290,11 @@ fn every_fixture_matches_its_annotations() {
         }
     }
     assert!(counted > 0, "no fixture files found");
+    // Proves the suppression fixtures silence real findings.
+    assert!(
+        silenced_total > 0,
+        "no fixture finding is silenced by a backlint-ignore comment"
+    );
     assert!(
         failures.is_empty(),
         "{} fixture failure(s):\n{}",
@@ -289,6 +322,26 @@ fn annotation_parser_reads_every_comment_style() {
     assert_eq!(a.get(&(4, "d".into())), Some(&(Mark::TodoRuleId, None)));
     assert_eq!(a.get(&(6, "e".into())), Some(&(Mark::TodoOk, None)));
     assert_eq!(a.len(), 5);
+}
+
+#[test]
+fn suppression_comments_are_not_annotations() {
+    // The first annotation marks the suppression comment's line, the second the code line.
+    let text = "// ruleid: invalid-suppression\n// backlint-ignore hardcoded-secrets -- typo\n// ruleid: hardcoded-secret\nconst k = 1;\n# ok: unused-suppression\n# backlint-ignore-file string-sql\nx = 1\n";
+    let a = annotations(text);
+    assert_eq!(
+        a.get(&(2, "invalid-suppression".into())),
+        Some(&(Mark::RuleId, None))
+    );
+    assert_eq!(
+        a.get(&(4, "hardcoded-secret".into())),
+        Some(&(Mark::RuleId, None))
+    );
+    assert_eq!(
+        a.get(&(6, "unused-suppression".into())),
+        Some(&(Mark::Ok, None))
+    );
+    assert_eq!(a.len(), 3);
 }
 
 #[test]

@@ -80,8 +80,14 @@ fn docs_carry_valid_metadata() {
             m.id
         );
         assert!(
-            ["security", "performance", "reliability", "correctness"]
-                .contains(&m.category.as_str()),
+            [
+                "security",
+                "performance",
+                "reliability",
+                "correctness",
+                "suppression"
+            ]
+            .contains(&m.category.as_str()),
             "{}: unknown category {}",
             m.id,
             m.category
@@ -263,4 +269,36 @@ fn readme_rules_table_is_generated() {
         current, expected,
         "README rules table is stale; replace it with:\n{expected}"
     );
+}
+
+/// Every option a rule reads is documented in its doc's `Options` section, with a TOML
+/// example under `[rules.<id>]`; a rule without options says so.
+#[test]
+fn rule_options_are_documented() {
+    for (rule, doc) in backlint_rules::all() {
+        let id = rule.id();
+        let section = doc
+            .body
+            .split("\n## ")
+            .find(|s| s.starts_with("Options"))
+            .unwrap_or_else(|| panic!("{id}: no `## Options` section"));
+        for o in rule.options() {
+            assert!(
+                section.contains(&format!("{} = ", o.name)),
+                "{id}: option `{}` is not shown in its doc's Options section",
+                o.name
+            );
+            assert!(
+                o.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}: option `{}` is not kebab-case",
+                o.name
+            );
+        }
+        if !rule.options().is_empty() {
+            assert!(
+                section.contains(&format!("[rules.{id}]")),
+                "{id}: the Options example is not under `[rules.{id}]`"
+            );
+        }
+    }
 }

@@ -27,10 +27,31 @@ pub fn scan_paths(paths: &[PathBuf]) -> ScanResult {
     scan_in_project(paths, ProjectContext::None)
 }
 
-/// Scans `paths` with every rule, taking project facts from `context` too.
+/// Every registered rule id: what a `backlint-ignore` comment may name.
+pub fn known_rules() -> Vec<String> {
+    backlint_rules::all()
+        .map(|(r, _)| r.id().to_string())
+        .collect()
+}
+
+/// Scans `paths` with every rule, taking project facts from `context` too. Suppression
+/// comments are checked against the registry and unused ones are reported (every rule runs, so
+/// a suppression that silences nothing in a fixture is a finding its annotations must expect).
 pub fn scan_in_project(paths: &[PathBuf], context: ProjectContext) -> ScanResult {
+    scan_with(paths, context, |_| {})
+}
+
+/// [`scan_in_project`] with some options changed by `tune`.
+pub fn scan_with(
+    paths: &[PathBuf],
+    context: ProjectContext,
+    tune: impl FnOnce(&mut ScanOptions),
+) -> ScanResult {
     let mut opts = ScanOptions::new(paths.to_vec(), repo_root());
     opts.context = context;
+    opts.known_rules = Some(known_rules());
+    opts.report_unused_suppressions = true;
+    tune(&mut opts);
     scan(&opts, &all_rules()).expect("scan")
 }
 

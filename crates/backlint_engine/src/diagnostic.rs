@@ -99,8 +99,9 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// Stable across unrelated edits: hash of rule id, path, the flagged node's normalised
-    /// source text and its occurrence index among identical findings in the file.
+    /// Stable across unrelated edits and across the folder backlint runs from: hash of rule
+    /// id, file name, the flagged node's normalised source text and its occurrence index among
+    /// identical findings in the file.
     pub fingerprint: String,
     /// Set when an inline `backlint-ignore` comment silences the finding. Suppressed findings
     /// only reach the result when the scan is asked to keep them

@@ -7,7 +7,7 @@
 //! skip them. Paths come out sorted and de-duplicated, which makes the scan deterministic.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::lang::FileKind;
 use crate::scan::ScanError;
@@ -63,6 +63,40 @@ pub struct Discovered {
     pub explicit: bool,
 }
 
+/// Paths a configuration excludes (`include`, `exclude`, `extend-exclude` globs), asked for
+/// every walked entry so an excluded folder is never entered.
+pub trait PathFilter: Send + Sync + std::fmt::Debug {
+    /// Whether `path` (absolute) is excluded. Directories are asked before they are entered;
+    /// files are asked too, so `include` can keep only some.
+    fn excluded(&self, path: &Path, is_dir: bool) -> bool;
+}
+
+/// How discovery treats excludes.
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    /// Skip [`DEFAULT_EXCLUDED_DIRS`] and minified names (a configuration's `exclude`
+    /// replaces them).
+    pub default_excludes: bool,
+    /// The configuration's excludes, if any.
+    pub filter: Option<Arc<dyn PathFilter>>,
+    /// Apply excludes to files named on the command line too (`--force-exclude`, what a
+    /// pre-commit hook wants); by default a named file is always scanned.
+    pub force_exclude: bool,
+    /// Files never scanned, even when named: backlint's own output files (absolute).
+    pub skip_files: Vec<PathBuf>,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            default_excludes: true,
+            filter: None,
+            force_exclude: false,
+            skip_files: Vec::new(),
+        }
+    }
+}
+
 /// Whether a directory entry's name is excluded by default.
 pub fn is_default_excluded_dir(name: &str) -> bool {
     DEFAULT_EXCLUDED_DIRS.contains(&name)
@@ -77,11 +111,17 @@ fn is_minified_name(name: &str) -> bool {
 pub fn discover(
     paths: &[PathBuf],
     want: &(dyn Fn(FileKind) -> bool + Sync),
+    opts: &DiscoverOptions,
 ) -> Result<Vec<Discovered>, ScanError> {
     let mut out = Vec::new();
     let mut dirs = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|_| ScanError::PathNotFound(path.clone()))?;
+        if (opts.force_exclude && force_excluded(path, meta.is_dir(), opts))
+            || opts.skip_files.contains(path)
+        {
+            continue;
+        }
         if meta.is_dir() {
             dirs.push(path.clone());
         } else if let Some(kind) = FileKind::of(path).filter(|k| want(*k)) {
@@ -93,14 +133,38 @@ pub fn discover(
         }
     }
     if !dirs.is_empty() {
-        out.extend(walk(&dirs, want));
+        out.extend(walk(&dirs, want, opts));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     out.dedup_by(|later, earlier| later.path == earlier.path);
     Ok(out)
 }
 
-fn walk(dirs: &[PathBuf], want: &(dyn Fn(FileKind) -> bool + Sync)) -> Vec<Discovered> {
+/// With `--force-exclude`, whether a path named on the command line is excluded: by the
+/// configuration, or by a default exclude on the path itself or a folder above it.
+fn force_excluded(path: &Path, is_dir: bool, opts: &DiscoverOptions) -> bool {
+    if opts.filter.as_ref().is_some_and(|f| {
+        f.excluded(path, is_dir) || path.ancestors().skip(1).any(|a| f.excluded(a, true))
+    }) {
+        return true;
+    }
+    opts.default_excludes
+        && (path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            (is_dir && is_default_excluded_dir(n)) || (!is_dir && is_minified_name(n))
+        }) || path.parent().is_some_and(|p| {
+            p.components()
+                .any(|c| c.as_os_str().to_str().is_some_and(is_default_excluded_dir))
+        }))
+}
+
+fn walk(
+    dirs: &[PathBuf],
+    want: &(dyn Fn(FileKind) -> bool + Sync),
+    opts: &DiscoverOptions,
+) -> Vec<Discovered> {
+    let defaults = opts.default_excludes;
+    let filter = opts.filter.clone();
+    let skip = opts.skip_files.clone();
     let mut builder = ignore::WalkBuilder::new(&dirs[0]);
     for dir in &dirs[1..] {
         builder.add(dir);
@@ -115,12 +179,25 @@ fn walk(dirs: &[PathBuf], want: &(dyn Fn(FileKind) -> bool + Sync)) -> Vec<Disco
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(IGNORE_FILE)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             let name = entry.file_name().to_str().unwrap_or("");
-            match entry.file_type() {
-                Some(ft) if ft.is_dir() => entry.depth() == 0 || !is_default_excluded_dir(name),
-                _ => !is_minified_name(name),
+            let is_dir = entry.file_type().is_some_and(|ft| ft.is_dir());
+            if entry.depth() == 0 && is_dir {
+                return true;
             }
+            if filter
+                .as_ref()
+                .is_some_and(|f| f.excluded(entry.path(), is_dir))
+                || (!is_dir && skip.iter().any(|s| s == entry.path()))
+            {
+                return false;
+            }
+            !defaults
+                || if is_dir {
+                    !is_default_excluded_dir(name)
+                } else {
+                    !is_minified_name(name)
+                }
         });
     let found = Mutex::new(Vec::new());
     builder.build_parallel().run(|| {
@@ -199,10 +276,10 @@ fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
 }
 
 /// Files whose presence makes a folder a project root.
-pub const PROJECT_MARKERS: &[&str] = &["backlint.toml", "package.json", ".git"];
+pub const PROJECT_MARKERS: &[&str] = &["backlint.toml", ".backlint.toml", "package.json", ".git"];
 
 /// The project a scan root belongs to: the nearest folder at or above it holding
-/// `backlint.toml`, a `pyproject.toml` with a `[tool.backlint]` table, `package.json` or
+/// `backlint.toml` (or `.backlint.toml`), a `pyproject.toml` with a `[tool.backlint]` table, `package.json` or
 /// `.git`.
 pub fn project_root(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);

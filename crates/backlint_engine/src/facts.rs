@@ -58,6 +58,8 @@ pub struct FileFacts {
 pub struct Project<'a> {
     pub root: &'a std::path::Path,
     pub files: &'a [FileFacts],
+    /// The configured options of the rule whose project pass this is.
+    pub options: &'a crate::options::RuleOptions,
 }
 
 impl<'a> Project<'a> {
@@ -222,6 +224,7 @@ mod tests {
         let p = Project {
             root,
             files: &files,
+            options: crate::options::RuleOptions::empty(),
         };
         let r = |from: &str, spec: &str| p.resolve_import(from, spec).map(|f| f.path.clone());
         assert_eq!(r("src/app.ts", "./db").as_deref(), Some("src/db.ts"));

@@ -5,6 +5,7 @@
 //! only those nodes, in one linear pass over the file's index. Rules that need the whole file
 //! use `check_file`; rules that need the whole project leave facts and use `check_project`.
 
+use std::cell::Cell;
 use std::ops::Deref;
 
 use tree_sitter::Node;
@@ -13,7 +14,9 @@ use crate::diagnostic::Location;
 use crate::facts::{FactStore, Project};
 use crate::index::{Index, NodeId};
 use crate::lang::{FileKind, Language};
+use crate::options::{OptionSpec, RuleOptions};
 use crate::source::LineIndex;
+use crate::suppress::SuppressionComment;
 
 pub trait Rule: Send + Sync + 'static {
     /// The rule id, stable forever; equals the `id` in its doc's front matter.
@@ -53,6 +56,11 @@ pub trait Rule: Send + Sync + 'static {
     fn context_words(&self) -> Option<&'static [&'static str]> {
         None
     }
+
+    /// The options this rule reads from its configuration table (see [`crate::options`]).
+    fn options(&self) -> &'static [OptionSpec] {
+        &[]
+    }
 }
 
 /// What a rule knows about the file it is looking at. Derefs to the semantic [`Index`]
@@ -64,6 +72,12 @@ pub struct FileCtx<'a> {
     pub source: &'a str,
     pub lines: &'a LineIndex,
     pub index: &'a Index<'a>,
+    /// The scan's rules and which of them is running (set by the engine before each call):
+    /// an index rather than a reference in the `Cell`, so `FileCtx` stays covariant.
+    rules: &'a [crate::ruleset::RuleEntry],
+    current: Cell<usize>,
+    /// The file's `backlint-ignore` comments, parsed once by the engine.
+    suppressions: &'a [SuppressionComment],
 }
 
 impl<'a> Deref for FileCtx<'a> {
@@ -73,7 +87,57 @@ impl<'a> Deref for FileCtx<'a> {
     }
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
+    pub fn new(
+        path: &'a str,
+        kind: FileKind,
+        source: &'a str,
+        lines: &'a LineIndex,
+        index: &'a Index<'a>,
+    ) -> FileCtx<'a> {
+        FileCtx {
+            path,
+            kind,
+            source,
+            lines,
+            index,
+            rules: &[],
+            current: Cell::new(0),
+            suppressions: &[],
+        }
+    }
+
+    /// The context with the file's parsed suppression comments ([`crate::suppress::parse`]).
+    pub fn with_suppressions(mut self, suppressions: &'a [SuppressionComment]) -> FileCtx<'a> {
+        self.suppressions = suppressions;
+        self
+    }
+
+    /// The file's `backlint-ignore` / `backlint-ignore-file` comments, in file order, valid or
+    /// not (the engine applies them to findings after the project pass; the
+    /// `invalid-suppression` rule reports the broken ones). Empty for files without the marker.
+    pub fn suppressions(&self) -> &'a [SuppressionComment] {
+        self.suppressions
+    }
+
+    /// The context of a file a scan runs `rules` on.
+    pub(crate) fn with_rules(mut self, rules: &'a crate::ruleset::RuleSet) -> FileCtx<'a> {
+        self.rules = rules.entries();
+        self
+    }
+
+    /// The configured options of the rule being run (knowledge helpers read them too).
+    pub fn options(&self) -> &'a RuleOptions {
+        self.rules
+            .get(self.current.get())
+            .map_or(RuleOptions::empty(), |e| &e.options)
+    }
+
+    /// Marks the `i`th rule of the scan's rule set as the one running.
+    pub(crate) fn set_rule(&self, i: usize) {
+        self.current.set(i);
+    }
+
     pub fn language(&self) -> Option<Language> {
         self.kind.language()
     }

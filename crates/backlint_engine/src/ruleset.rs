@@ -4,6 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::lang::{kind_ids, Language};
 use crate::meta::RuleDoc;
+use crate::options::RuleOptions;
 use crate::rule::Rule;
 
 /// A rule with its doc and the severity it reports at in this scan.
@@ -11,6 +12,8 @@ pub struct RuleEntry {
     pub rule: &'static dyn Rule,
     pub doc: &'static RuleDoc,
     pub severity: Severity,
+    /// The rule's configured options (empty unless a configuration sets some).
+    pub options: RuleOptions,
 }
 
 impl RuleEntry {
@@ -19,6 +22,7 @@ impl RuleEntry {
             rule,
             doc,
             severity: doc.meta.severity,
+            options: RuleOptions::default(),
         }
     }
 
@@ -39,7 +43,9 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// Builds the buckets. Fails if a rule's id differs from its doc's or a rule asks for a
-    /// node kind its grammar does not have (a typo would silently disable the rule).
+    /// node kind its grammar does not have (a typo would silently disable the rule). A rule
+    /// with no kinds and no checks is accepted (`unused-suppression`, which the engine's
+    /// post-pass reports for).
     pub fn new(entries: Vec<RuleEntry>) -> Result<RuleSet, String> {
         let mut buckets: [Vec<Vec<u16>>; 4] = Default::default();
         for lang in Language::ALL {
@@ -85,8 +91,13 @@ impl RuleSet {
         self.entries.iter().map(|e| e.doc).collect()
     }
 
+    /// Whether the scan reads text files (`.env`, YAML…): when a rule does that reports on
+    /// their content. Suppression rules (category [`crate::suppress::CATEGORY`]) check text
+    /// files too, but only those read for another rule: they never make a scan read them.
     pub fn wants_text_files(&self) -> bool {
-        self.entries.iter().any(|e| e.rule.wants_text_files())
+        self.entries
+            .iter()
+            .any(|e| e.rule.wants_text_files() && e.doc.meta.category != crate::suppress::CATEGORY)
     }
 
     pub(crate) fn bucket(&self, lang: Language) -> &[Vec<u16>] {

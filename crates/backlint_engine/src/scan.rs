@@ -1,6 +1,8 @@
-//! The scan: discover → per file in parallel (read once, parse, index, dispatch) → project
-//! pass → sort. Only diagnostics, notifications and compact facts leave a worker; trees are
-//! dropped with their file.
+//! The scan: discover → per file in parallel (read once, parse, index, suppression comments,
+//! dispatch) → project pass → suppressions applied → sort. Only diagnostics, notifications,
+//! compact facts and the file's parsed `backlint-ignore` comments leave a worker; trees are
+//! dropped with their file. Suppressions are matched after the project pass so that they
+//! silence project rules' findings too ([`crate::suppress`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -12,7 +14,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Fnv64, Location, Notification, NotificationLevel, Related};
-use crate::discover::{discover, relative_path, scan_root, Discovered};
+use crate::discover::{discover, relative_path, scan_root, DiscoverOptions, Discovered};
 use crate::facts::{FactStore, FileFacts, Project};
 use crate::index::Index;
 use crate::lang::{FileKind, Language};
@@ -20,6 +22,7 @@ use crate::result::ScanResult;
 use crate::rule::{normalised, FileCtx, ProjectSink, Report, Sink};
 use crate::ruleset::RuleSet;
 use crate::source::LineIndex;
+use crate::suppress::SuppressionComment;
 
 /// Files larger than this are skipped by default.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
@@ -39,6 +42,27 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Where facts for the project pass come from besides the scanned paths.
     pub context: ProjectContext,
+    /// Excludes from configuration and whether they apply to named files.
+    pub discover: DiscoverOptions,
+    /// Scan this text as the file at this path instead of any path (`--stdin-filename`).
+    pub stdin: Option<StdinFile>,
+    /// Keep findings silenced by `backlint-ignore` comments in `diagnostics`, marked with
+    /// their [`crate::Suppression`] (otherwise they are only counted in
+    /// [`ScanResult::suppressed`]). See [`crate::suppress`].
+    pub include_suppressed: bool,
+    /// Report suppressions that silenced nothing, as `unused-suppression` findings (when that
+    /// rule is in the rule set; only for ids of rules that ran).
+    pub report_unused_suppressions: bool,
+    /// Every rule id that exists, enabled or not: an id outside it in a `backlint-ignore`
+    /// comment is invalid. `None` accepts any id.
+    pub known_rules: Option<Vec<String>>,
+}
+
+/// A file's text from standard input, and the path it stands for.
+#[derive(Debug, Clone)]
+pub struct StdinFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
 }
 
 /// The project whose files outside the scanned paths still lend facts to the project pass,
@@ -63,6 +87,11 @@ impl ScanOptions {
             keep_sources: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             context: ProjectContext::Detect,
+            discover: DiscoverOptions::default(),
+            stdin: None,
+            include_suppressed: false,
+            report_unused_suppressions: false,
+            known_rules: None,
         }
     }
 }
@@ -70,12 +99,19 @@ impl ScanOptions {
 #[derive(Debug)]
 pub enum ScanError {
     PathNotFound(PathBuf),
+    /// `--stdin-filename` names a file backlint cannot tell the language of.
+    UnknownKind(PathBuf),
 }
 
 impl std::fmt::Display for ScanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ScanError::PathNotFound(p) => write!(f, "path not found: {}", p.display()),
+            ScanError::UnknownKind(p) => write!(
+                f,
+                "{}: not a file backlint reads (use a .ts, .tsx, .js, .py… name with --stdin-filename)",
+                p.display()
+            ),
         }
     }
 }
@@ -98,6 +134,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     let started = Instant::now();
     let cwd = opts.cwd.canonicalize().unwrap_or_else(|_| opts.cwd.clone());
     let mut paths = Vec::with_capacity(opts.paths.len());
+    if let Some(stdin) = &opts.stdin {
+        return scan_stdin(opts, rules, stdin, &cwd, started);
+    }
     for p in &opts.paths {
         let abs = if p.is_absolute() {
             p.clone()
@@ -109,14 +148,30 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
             .map_err(|_| ScanError::PathNotFound(p.clone()))?;
         paths.push(abs);
     }
-    let root = scan_root(&paths, &cwd);
     let wants_text = rules.wants_text_files();
     let want = |kind: FileKind| match kind {
         FileKind::Source(_) => true,
         FileKind::Text(_) => wants_text,
     };
-    let files = discover(&paths, &want)?;
-    let (root, context) = context_files(opts, rules, root, &paths, &files, &want);
+    let files = discover(&paths, &want, &opts.discover)?;
+    scan_files(opts, rules, files, &paths, &cwd, started)
+}
+
+fn scan_files(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    files: Vec<Discovered>,
+    paths: &[PathBuf],
+    cwd: &Path,
+    started: Instant,
+) -> Result<ScanResult, ScanError> {
+    let root = scan_root(paths, cwd);
+    let wants_text = rules.wants_text_files();
+    let want = |kind: FileKind| match kind {
+        FileKind::Source(_) => true,
+        FileKind::Text(_) => wants_text,
+    };
+    let (root, context) = context_files(opts, rules, root, paths, &files, &want);
 
     let outcomes: Vec<FileOutcome> = files
         .par_iter()
@@ -134,7 +189,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     };
     let mut facts = Vec::with_capacity(outcomes.len());
     let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
+    let mut suppressions = BTreeMap::new();
     for o in outcomes {
+        if !o.suppressions.is_empty() {
+            suppressions.insert(o.path.clone(), o.suppressions);
+        }
         result.files_scanned += usize::from(o.scanned);
         result.diagnostics.extend(o.diagnostics);
         result.notifications.extend(o.notifications);
@@ -158,6 +217,15 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
             .into_iter()
             .filter(|d| named.contains(&d.location.path)),
     );
+    result.suppressed = crate::suppress::apply(
+        &mut result.diagnostics,
+        &suppressions,
+        rules,
+        crate::suppress::ApplyOptions {
+            include_suppressed: opts.include_suppressed,
+            report_unused: opts.report_unused_suppressions,
+        },
+    );
 
     result
         .diagnostics
@@ -177,6 +245,42 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Result<ScanResult, ScanError
     }
     result.duration = started.elapsed();
     Ok(result)
+}
+
+/// A scan of one file whose text came from standard input (an editor's unsaved buffer): the
+/// path names it (language, reported path, project) and need not exist.
+fn scan_stdin(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    stdin: &StdinFile,
+    cwd: &Path,
+    started: Instant,
+) -> Result<ScanResult, ScanError> {
+    let kind =
+        FileKind::of(&stdin.path).ok_or_else(|| ScanError::UnknownKind(stdin.path.clone()))?;
+    // The folder exists even when the file does not (yet).
+    let dir = stdin
+        .path
+        .parent()
+        .and_then(|d| d.canonicalize().ok())
+        .ok_or_else(|| ScanError::PathNotFound(stdin.path.clone()))?;
+    let file_name = stdin.path.file_name().unwrap_or_default();
+    let abs = dir.join(file_name);
+    let stdin = StdinFile {
+        path: abs.clone(),
+        text: stdin.text.clone(),
+    };
+    let opts = ScanOptions {
+        stdin: Some(stdin),
+        paths: vec![abs.clone()],
+        ..opts.clone()
+    };
+    let file = Discovered {
+        path: abs.clone(),
+        kind,
+        explicit: true,
+    };
+    scan_files(&opts, rules, vec![file], &[abs], cwd, started)
 }
 
 /// The files of the project outside the scanned paths, for rules that take facts from them,
@@ -216,7 +320,7 @@ fn context_files(
         return (root, Vec::new());
     };
     let named: std::collections::HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
-    let others = discover(std::slice::from_ref(&project), want)
+    let others = discover(std::slice::from_ref(&project), want, &opts.discover)
         .unwrap_or_default()
         .into_iter()
         .filter(|f| !named.contains(f.path.as_path()))
@@ -260,13 +364,7 @@ fn analyze_context(
         let tree = parse(lang, &text)?;
         let lines = LineIndex::new(&text);
         let index = Index::build(&tree, &text, lang);
-        let ctx = FileCtx {
-            path: &path,
-            kind: file.kind,
-            source: &text,
-            lines: &lines,
-            index: &index,
-        };
+        let ctx = FileCtx::new(&path, file.kind, &text, &lines, &index).with_rules(rules);
         let mut sink = Sink::default();
         dispatch_some(&ctx, lang, rules, &wanted, &mut sink);
         Some(sink.facts)
@@ -298,6 +396,8 @@ struct FileOutcome {
     notifications: Vec<Notification>,
     facts: FactStore,
     source: Option<Arc<str>>,
+    /// The file's `backlint-ignore` comments, applied after the project pass.
+    suppressions: Vec<SuppressionComment>,
 }
 
 fn analyze_caught(
@@ -348,6 +448,7 @@ impl FileOutcome {
             notifications: Vec::new(),
             facts: FactStore::default(),
             source: None,
+            suppressions: Vec::new(),
         }
     }
 
@@ -372,15 +473,19 @@ impl FileOutcome {
 fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -> FileOutcome {
     let path = path.to_string();
     let warn = NotificationLevel::Warning;
-    match std::fs::metadata(&file.path) {
-        Ok(m) if m.len() > opts.max_file_size => {
+    let stdin = opts.stdin.as_ref().filter(|s| s.path == file.path);
+    let size = match stdin {
+        Some(s) => Ok(s.text.len() as u64),
+        None => std::fs::metadata(&file.path).map(|m| m.len()),
+    };
+    match size {
+        Ok(len) if len > opts.max_file_size => {
             return FileOutcome::skipped(
                 path,
                 file.kind,
                 warn,
                 format!(
-                    "skipped: {} bytes is over the {} byte size limit",
-                    m.len(),
+                    "skipped: {len} bytes is over the {} byte size limit",
                     opts.max_file_size
                 ),
             )
@@ -390,7 +495,11 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
             return FileOutcome::skipped(path, file.kind, warn, format!("could not read: {e}"))
         }
     }
-    let bytes = match std::fs::read(&file.path) {
+    let read = match stdin {
+        Some(s) => Ok(s.text.as_bytes().to_vec()),
+        None => std::fs::read(&file.path),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             return FileOutcome::skipped(path, file.kind, warn, format!("could not read: {e}"))
@@ -458,17 +567,21 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
         }
         None => Index::empty(&text),
     };
-    let ctx = FileCtx {
-        path: &path,
-        kind: file.kind,
-        source: &text,
-        lines: &lines,
-        index: &index,
-    };
+    let suppressions = crate::suppress::parse(
+        file.kind,
+        &text,
+        &lines,
+        &index,
+        opts.known_rules.as_deref(),
+    );
+    let ctx = FileCtx::new(&path, file.kind, &text, &lines, &index)
+        .with_rules(rules)
+        .with_suppressions(&suppressions);
     match &tree {
         Some((lang, _)) => dispatch(&ctx, *lang, rules, &mut sink),
         None => {
-            for entry in rules.entries() {
+            for (i, entry) in rules.entries().iter().enumerate() {
+                ctx.set_rule(i);
                 if entry.rule.wants_text_files() && entry.rule.applies(&ctx) {
                     sink.rule = entry.id();
                     entry.rule.check_file(&ctx, &mut sink);
@@ -497,6 +610,7 @@ fn analyze(file: &Discovered, path: &str, rules: &RuleSet, opts: &ScanOptions) -
         notifications,
         facts: sink.facts,
         source: keep.then(|| Arc::from(text)),
+        suppressions,
     }
 }
 
@@ -548,7 +662,11 @@ fn dispatch_some(
     let active: Vec<bool> = entries
         .iter()
         .zip(only)
-        .map(|(e, &on)| on && e.runs_on(lang) && e.rule.applies(ctx))
+        .enumerate()
+        .map(|(i, (e, &on))| {
+            ctx.set_rule(i);
+            on && e.runs_on(lang) && e.rule.applies(ctx)
+        })
         .collect();
     if !active.iter().any(|&a| a) {
         return;
@@ -562,12 +680,19 @@ fn dispatch_some(
             if active[r as usize] {
                 let entry = &entries[r as usize];
                 sink.rule = entry.id();
+                ctx.set_rule(r as usize);
                 entry.rule.check(id, ctx, sink);
             }
         }
     }
-    for (entry, _) in entries.iter().zip(&active).filter(|(_, &a)| a) {
+    for (i, (entry, _)) in entries
+        .iter()
+        .zip(&active)
+        .enumerate()
+        .filter(|(_, (_, &a))| a)
+    {
         sink.rule = entry.id();
+        ctx.set_rule(i);
         entry.rule.check_file(ctx, sink);
     }
 }
@@ -638,10 +763,15 @@ fn finish_reports(
     out
 }
 
-fn fingerprint(rule: &str, path: &str, key: &str, occurrence: u32) -> String {
+/// A finding's fingerprint. It hashes the file's name, not its path: the path is relative to
+/// the scan root, which changes with the folder backlint runs from, and a baseline written
+/// from one folder must match a scan from another. Consumers pair it with the location's path
+/// (SARIF `partialFingerprints`, the baseline's entries).
+pub(crate) fn fingerprint(rule: &str, path: &str, key: &str, occurrence: u32) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
     let h = Fnv64::default()
         .field(rule)
-        .field(path)
+        .field(name)
         .field(key)
         .write(&occurrence.to_le_bytes())
         .finish();
@@ -654,10 +784,14 @@ fn project_pass(
     rules: &RuleSet,
     notifications: &mut Vec<Notification>,
 ) -> Vec<Diagnostic> {
-    let project = Project { root, files };
     let mut out = Vec::new();
     let mut occurrences: HashMap<(&'static str, String, String), u32> = HashMap::new();
     for entry in rules.entries() {
+        let project = Project {
+            root,
+            files,
+            options: &entry.options,
+        };
         let mut sink = ProjectSink {
             rule: entry.id(),
             reports: Vec::new(),

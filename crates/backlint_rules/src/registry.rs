@@ -37,6 +37,8 @@ pub static RULES: &[RegisteredRule] = &[
     rule!(crate::security::hardcoded_secret::HardcodedSecret, "hardcoded-secret"),
     rule!(crate::performance::unbounded_query::UnboundedQuery, "unbounded-query"),
     rule!(crate::security::missing_rate_limit::MissingRateLimit, "missing-rate-limit"),
+    rule!(crate::suppression::invalid_suppression::InvalidSuppression, "invalid-suppression"),
+    rule!(crate::suppression::unused_suppression::UnusedSuppression, "unused-suppression"),
 ];
 
 struct Parsed {

@@ -204,6 +204,32 @@ pub const PASSWORD_CHECK_CALLS: &[&str] = &[
     "pwd_context.verify",
 ];
 
+/// The `missing-rate-limit` option adding words that make a route path sensitive.
+pub const SENSITIVE_PATH_WORDS_OPTION: &str = "sensitive-path-words";
+
+/// [`auth_operation`], also matching the project's `sensitive-path-words` (compared like the
+/// built-in words: lower case, without separators, so `magic-link` matches `/magicLink`).
+pub fn auth_operation_with(text: &str, options: &backlint_engine::RuleOptions) -> Option<String> {
+    if let Some(w) = auth_operation(text) {
+        return Some(w);
+    }
+    let extra: Vec<String> = options
+        .list(SENSITIVE_PATH_WORDS_OPTION)
+        .iter()
+        .map(|w| words(w).concat())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if extra.is_empty() {
+        return None;
+    }
+    let literal = strip_path_params(text);
+    literal.split(['/', '.', ':', '?']).find_map(|segment| {
+        let w = words(segment);
+        (1..=w.len().min(3))
+            .find_map(|n| w.windows(n).map(|p| p.concat()).find(|j| extra.contains(j)))
+    })
+}
+
 /// The auth operation word a path or name holds, if any (`/auth/sign-in` → `signin`).
 pub fn auth_operation(text: &str) -> Option<String> {
     // Path parameters (`:token`, `<str:token>`, `{token}`, `(?P<token>…)`) name values, not

@@ -1130,10 +1130,27 @@ pub fn db_handle(receiver: Node<'_>, ctx: &FileCtx<'_>) -> Option<HandleMatch> {
             }
         }
     }
+    let configured = ctx.options().contains(DB_RECEIVERS_OPTION, name);
     let name = name.trim_start_matches(['$', '_']);
-    (is_db_name(name) || matches!(name, "getManager" | "getConnection" | "cursor" | "manager"))
-        .then_some(HandleMatch::Name)
+    (configured
+        || is_db_name(name)
+        || matches!(name, "getManager" | "getConnection" | "cursor" | "manager"))
+    .then_some(HandleMatch::Name)
 }
+
+/// The database rules' option naming the project's own database handles (`dal`, `store`),
+/// besides names such as `db`, `pool`, `knex`, `prisma`, `cursor`.
+pub const DB_RECEIVERS_OPTION: &str = "db-receivers";
+/// `n-plus-one-query`'s option naming the project's own methods that make a database round
+/// trip (`fetchOne`, `runQuery`), on any receiver.
+pub const DB_METHODS_OPTION: &str = "db-methods";
+
+/// The option spec of [`DB_RECEIVERS_OPTION`], shared by the database rules.
+pub const DB_RECEIVERS_SPEC: backlint_engine::OptionSpec = backlint_engine::OptionSpec {
+    name: DB_RECEIVERS_OPTION,
+    doc: "names of the project's own database handles (a variable or property the queries are called on), besides db, pool, knex, prisma, cursor…",
+    example: "[\"dal\", \"warehouse\"]",
+};
 
 /// A call that sends raw SQL text to the database.
 #[derive(Debug, Clone)]

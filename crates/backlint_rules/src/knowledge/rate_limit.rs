@@ -26,6 +26,26 @@ pub const RATE_LIMIT_PACKAGES: &[&str] = &[
 /// (`@Throttle(…)` only configures the guard; guards are recognised by name.)
 pub const NEST_SKIP_DECORATORS: &[&str] = &["SkipThrottle"];
 
+/// The `missing-rate-limit` option naming a project's own limiters.
+pub const LIMITER_NAMES_OPTION: &str = "limiter-names";
+
+/// [`is_limiter_name`], or one of the names the project configured as limiters
+/// (`limiter-names`, matched against the whole name or its last dotted part).
+pub fn is_limiter_name_in(ctx: &backlint_engine::FileCtx<'_>, name: &str) -> bool {
+    is_limiter_name(name) || is_configured_limiter(ctx.options(), name)
+}
+
+/// Whether `name` is one of the configured `limiter-names`.
+pub fn is_configured_limiter(options: &backlint_engine::RuleOptions, name: &str) -> bool {
+    let extra = options.list(LIMITER_NAMES_OPTION);
+    !extra.is_empty() && {
+        let name = name.trim_start_matches('@');
+        let callee = name.split('(').next().unwrap_or(name).trim();
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        extra.iter().any(|e| e == name || e == callee || e == last)
+    }
+}
+
 /// Whether a name (a middleware, a factory, a guard, a package) says it limits request
 /// rates: `rateLimit`, `loginLimiter`, `authRateLimiter`, `throttle`, `ThrottlerGuard`,
 /// `slowDown`, `bruteforce`, `express-rate-limit`.

@@ -469,6 +469,29 @@ pub fn is_secret_name(name: &str) -> bool {
     }
 }
 
+/// The `hardcoded-secret` option adding names that hold secrets.
+pub const SECRET_NAMES_OPTION: &str = "secret-names";
+/// The `hardcoded-secret` option listing values that are never reported (a published test
+/// key, a local development default).
+pub const ALLOW_VALUES_OPTION: &str = "allow-values";
+
+/// [`is_secret_name`], or one of the configured `secret-names`, compared without case and
+/// separators (`payment-pin` matches `PAYMENT_PIN` and `paymentPin`).
+pub fn is_secret_name_in(options: &backlint_engine::RuleOptions, name: &str) -> bool {
+    is_secret_name(name) || {
+        let extra = options.list(SECRET_NAMES_OPTION);
+        !extra.is_empty() && {
+            let joined = words(name).concat();
+            extra.iter().any(|e| words(e).concat() == joined)
+        }
+    }
+}
+
+/// Whether a value is one of the configured `allow-values`.
+pub fn is_allowed_value(options: &backlint_engine::RuleOptions, value: &str) -> bool {
+    options.contains(ALLOW_VALUES_OPTION, value)
+}
+
 /// A secret shown safely: at most its first 4 characters and its length (`sk_l…(32 chars)`).
 pub fn redacted(value: &str) -> String {
     let n = value.chars().count();

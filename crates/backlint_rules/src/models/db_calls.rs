@@ -280,6 +280,19 @@ pub fn db_call(call: Node<'_>, ctx: &FileCtx<'_>) -> Option<DbCall> {
             return found(*c, library, kind);
         }
     }
+    // The project's own round-trip methods (`db-methods`).
+    let configured = ctx
+        .options()
+        .list(crate::knowledge::data_layer::DB_METHODS_OPTION);
+    if !configured.is_empty() {
+        for c in &calls {
+            let text = callee_text(*c, ctx);
+            let method = text.rsplit('.').next().unwrap_or(&text);
+            if configured.iter().any(|m| m == method) {
+                return found(*c, None, QueryKind::Read);
+            }
+        }
+    }
     None
 }
 

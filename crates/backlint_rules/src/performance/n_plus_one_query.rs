@@ -61,6 +61,17 @@ impl Rule for NPlusOneQuery {
         Self::ID
     }
 
+    fn options(&self) -> &'static [backlint_engine::OptionSpec] {
+        &[
+            crate::knowledge::data_layer::DB_RECEIVERS_SPEC,
+            backlint_engine::OptionSpec {
+                name: crate::knowledge::data_layer::DB_METHODS_OPTION,
+                doc: "names of the project's own methods that make a database round trip (on any receiver), besides the ORM and driver methods",
+                example: "[\"fetchOne\", \"runQuery\"]",
+            },
+        ]
+    }
+
     fn kinds(&self, lang: Language) -> &'static [&'static str] {
         lang.call_kinds()
     }

@@ -76,6 +76,10 @@ impl Rule for UnboundedQuery {
         Self::ID
     }
 
+    fn options(&self) -> &'static [backlint_engine::OptionSpec] {
+        &[crate::knowledge::data_layer::DB_RECEIVERS_SPEC]
+    }
+
     fn kinds(&self, lang: Language) -> &'static [&'static str] {
         match lang {
             Language::Python => &["call", "class_definition"],

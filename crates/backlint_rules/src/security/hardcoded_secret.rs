@@ -1,11 +1,12 @@
 //! `hardcoded-secret`: credentials written into code and config.
 
 use backlint_engine::diagnostic::Fnv64;
-use backlint_engine::{FileCtx, FileKind, Language, Node, NodeId, Rule, Sink};
+use backlint_engine::{FileCtx, FileKind, Language, Node, NodeId, OptionSpec, Rule, Sink};
 
 use crate::knowledge::secrets::{
-    find_provider_secrets, is_example_file, is_provider_format, is_secret_name, is_secret_value,
-    is_test_path, redacted, LOCK_FILES, SAMPLE_CODE_WORDS,
+    find_provider_secrets, is_allowed_value, is_example_file, is_provider_format,
+    is_secret_name_in, is_secret_value, is_test_path, redacted, ALLOW_VALUES_OPTION, LOCK_FILES,
+    SAMPLE_CODE_WORDS, SECRET_NAMES_OPTION,
 };
 use crate::names::words;
 
@@ -49,6 +50,21 @@ impl Rule for HardcodedSecret {
         true
     }
 
+    fn options(&self) -> &'static [OptionSpec] {
+        &[
+            OptionSpec {
+                name: SECRET_NAMES_OPTION,
+                doc: "extra variable, key or setting names whose string value is a secret, besides password, secret, api_key, token…",
+                example: "[\"PAYMENT_PIN\", \"vaultPassphrase\"]",
+            },
+            OptionSpec {
+                name: ALLOW_VALUES_OPTION,
+                doc: "exact values never reported (a published test key, a local development default)",
+                example: "[\"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"]",
+            },
+        ]
+    }
+
     fn applies(&self, file: &FileCtx<'_>) -> bool {
         let name = file.path.rsplit('/').next().unwrap_or(file.path);
         !LOCK_FILES.contains(&name)
@@ -65,7 +81,10 @@ impl Rule for HardcodedSecret {
         let Some(value) = ctx.string_value(node) else {
             return;
         };
-        if !is_secret_value(value) || is_provider_format(value) {
+        if !is_secret_value(value)
+            || is_provider_format(value)
+            || is_allowed_value(ctx.options(), value)
+        {
             return;
         }
         let Some(place) = secret_place(id, node, ctx) else {
@@ -91,6 +110,9 @@ impl Rule for HardcodedSecret {
                 continue;
             }
             let secret = &ctx.source[found.start..found.end];
+            if is_allowed_value(ctx.options(), secret) {
+                continue;
+            }
             // A connection URL is reported whole; other formats at the key itself.
             let (start, end) = if found.format.id == "connection-url-password" {
                 (found.match_start, found.match_end)
@@ -173,7 +195,9 @@ fn value_hash(value: &str) -> String {
 fn secret_place<'t>(id: NodeId, node: Node<'t>, ctx: &FileCtx<'t>) -> Option<String> {
     let parent = ctx.node(ctx.parent(id)?);
     let is = |field: &str| parent.child_by_field_name(field).map(|n| n.id()) == Some(node.id());
-    let named = |name: &str, what: &str| is_secret_name(name).then(|| format!("{what} `{name}`"));
+    let named = |name: &str, what: &str| {
+        is_secret_name_in(ctx.options(), name).then(|| format!("{what} `{name}`"))
+    };
     match parent.kind() {
         // `const apiKey = '…'`
         "variable_declarator" if is("value") => {
@@ -225,7 +249,7 @@ fn secret_place<'t>(id: NodeId, node: Node<'t>, ctx: &FileCtx<'t>) -> Option<Str
                 && q.len() >= 3
                 && q[0] == "process"
                 && q[1] == "env"
-                && is_secret_name(&q[2]))
+                && is_secret_name_in(ctx.options(), &q[2]))
             .then(|| format!("as the fallback of `{}`", ctx.text(left)))
         }
         // `jwt.sign(payload, '…')`, `os.environ.get('SECRET_KEY', '…')`
@@ -256,7 +280,7 @@ fn secret_place<'t>(id: NodeId, node: Node<'t>, ctx: &FileCtx<'t>) -> Option<Str
                 let mut c2 = parent.walk();
                 let first = parent.named_children(&mut c2).next()?;
                 let var = ctx.string_value(first)?;
-                is_secret_name(var)
+                is_secret_name_in(ctx.options(), var)
                     .then(|| format!("as the fallback of `{}(\"{var}\")`", ctx.text(callee)))
             } else {
                 None

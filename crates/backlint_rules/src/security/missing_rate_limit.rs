@@ -2,7 +2,7 @@
 //! the project on the route model ([`crate::models::routes`]): the route's own middleware or
 //! decorators, its router, every router chain that mounts it, and global guards.
 
-use backlint_engine::{FileCtx, Language, NodeId, Project, ProjectSink, Rule, Sink};
+use backlint_engine::{FileCtx, Language, NodeId, OptionSpec, Project, ProjectSink, Rule, Sink};
 
 use crate::models::routes::{collect, Coverage, DjangoRoute, RouteFact, RouteGraph, RouterRef};
 
@@ -37,6 +37,21 @@ impl Rule for MissingRateLimit {
 
     fn check_file(&self, ctx: &FileCtx<'_>, sink: &mut Sink) {
         collect(ctx, sink);
+    }
+
+    fn options(&self) -> &'static [OptionSpec] {
+        &[
+            OptionSpec {
+                name: crate::knowledge::rate_limit::LIMITER_NAMES_OPTION,
+                doc: "names of the project's own rate limiters (middleware, decorators, guards), besides the built-in ones",
+                example: "[\"guardLogin\", \"limits.strict\"]",
+            },
+            OptionSpec {
+                name: crate::knowledge::auth::SENSITIVE_PATH_WORDS_OPTION,
+                doc: "extra words that make a route path authentication-sensitive, besides login, register, password…",
+                example: "[\"magic-link\", \"passkey\"]",
+            },
+        ]
     }
 
     /// Limiters, mounts and exported routers live anywhere in the project.

@@ -25,6 +25,10 @@ impl Rule for StringSql {
         Self::ID
     }
 
+    fn options(&self) -> &'static [backlint_engine::OptionSpec] {
+        &[crate::knowledge::data_layer::DB_RECEIVERS_SPEC]
+    }
+
     fn kinds(&self, lang: Language) -> &'static [&'static str] {
         lang.call_kinds()
     }

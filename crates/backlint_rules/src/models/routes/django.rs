@@ -9,7 +9,7 @@ use backlint_engine::{FileCtx, Location, Node, NodeId, Sink};
 
 use super::{auth_reason, python_module_of, ExportFact, MountFact, RouterRef};
 use crate::knowledge::http::{class_bases, class_methods};
-use crate::knowledge::rate_limit::{is_limiter_name, RATE_LIMIT_PACKAGES};
+use crate::knowledge::rate_limit::{is_limiter_name_in, RATE_LIMIT_PACKAGES};
 
 /// A `path(…)` entry: its route string and the view it names.
 #[derive(Debug, Clone)]
@@ -125,7 +125,7 @@ pub(super) fn collect(ctx: &FileCtx<'_>, sink: &mut Sink) {
     // A rate-limit package's decorators are applied view by view, and read there.
     let module_limits = ctx.imports().iter().any(|i| {
         let top = i.module.split('.').next().unwrap_or("");
-        (is_limiter_name(&i.local) || is_limiter_name(&i.module))
+        (is_limiter_name_in(ctx, &i.local) || is_limiter_name_in(ctx, &i.module))
             && !RATE_LIMIT_PACKAGES.contains(&top)
     });
     let root = ctx.node(0);
@@ -375,7 +375,10 @@ fn view(stmt: Node<'_>, module_limits: bool, ctx: &FileCtx<'_>, sink: &mut Sink)
     let Some(name) = def.child_by_field_name("name").map(|n| ctx.text(n)) else {
         return;
     };
-    let decorated_limit = module_limits || decorators.iter().any(|d| is_limiter_name(ctx.text(*d)));
+    let decorated_limit = module_limits
+        || decorators
+            .iter()
+            .any(|d| is_limiter_name_in(ctx, ctx.text(*d)));
     let decorated_drf = decorators.iter().any(|d| ctx.text(*d).contains("api_view"));
     let requires_login = |text: &str| {
         let t = text.to_ascii_lowercase();

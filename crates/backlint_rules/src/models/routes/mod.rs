@@ -28,9 +28,9 @@ pub use django::{DjangoGlobalLimit, DjangoRoute, DrfAuthenticatedByDefault, View
 use backlint_engine::index::{BindingKind, Imported};
 use backlint_engine::{FileCtx, Location, Node, NodeId, Project};
 
-use crate::knowledge::auth::{auth_operation, auth_operation_in_name, is_password_check};
+use crate::knowledge::auth::{auth_operation_in_name, is_password_check};
 use crate::knowledge::http::{NEST_ROUTE_DECORATORS, ROUTE_REGISTRATION_METHODS};
-use crate::knowledge::rate_limit::{is_limiter_name, NEST_SKIP_DECORATORS, RATE_LIMIT_PACKAGES};
+use crate::knowledge::rate_limit::{is_limiter_name_in, NEST_SKIP_DECORATORS, RATE_LIMIT_PACKAGES};
 use crate::models::db_calls::imports_any;
 
 /// A router as a file names it.
@@ -294,20 +294,20 @@ pub(super) fn is_limiter(e: Node<'_>, ctx: &FileCtx<'_>) -> bool {
                     return false;
                 };
                 if let Some(q) = ctx.qualified_name(callee) {
-                    if q.iter()
-                        .any(|s| RATE_LIMIT_PACKAGES.contains(&s.as_str()) || is_limiter_name(s))
-                    {
+                    if q.iter().any(|s| {
+                        RATE_LIMIT_PACKAGES.contains(&s.as_str()) || is_limiter_name_in(ctx, s)
+                    }) {
                         return true;
                     }
                 }
-                return is_limiter_name(text_of(callee, ctx));
+                return is_limiter_name_in(ctx, text_of(callee, ctx));
             }
             "member_expression" => {
                 // `bruteforce.prevent`, `limiters.login`
-                return is_limiter_name(text_of(n, ctx));
+                return is_limiter_name_in(ctx, text_of(n, ctx));
             }
             "identifier" => {
-                if is_limiter_name(text_of(n, ctx)) {
+                if is_limiter_name_in(ctx, text_of(n, ctx)) {
                     return true;
                 }
                 let Some(b) = ctx.resolve(n) else {
@@ -315,7 +315,7 @@ pub(super) fn is_limiter(e: Node<'_>, ctx: &FileCtx<'_>) -> bool {
                 };
                 let binding = ctx.binding(b);
                 if let BindingKind::Import(i) = binding.kind {
-                    return is_limiter_name(&ctx.imports()[i as usize].module);
+                    return is_limiter_name_in(ctx, &ctx.imports()[i as usize].module);
                 }
                 match binding.value {
                     Some(v) => n = v,
@@ -376,7 +376,7 @@ pub(super) fn auth_reason(
     handler_name: Option<&str>,
     ctx: &FileCtx<'_>,
 ) -> Option<String> {
-    if let Some(w) = auth_operation(path) {
+    if let Some(w) = crate::knowledge::auth::auth_operation_with(path, ctx.options()) {
         return Some(format!("`{w}` in its path"));
     }
     if let Some(w) = handler_name.and_then(auth_operation_in_name) {
@@ -468,7 +468,7 @@ fn express_call(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engine::S
     if method == "register" {
         let limited = handlers
             .first()
-            .is_some_and(|h| is_limiter(*h, ctx) || is_limiter_name(text_of(*h, ctx)));
+            .is_some_and(|h| is_limiter(*h, ctx) || is_limiter_name_in(ctx, text_of(*h, ctx)));
         if limited {
             sink.fact(LimitFact {
                 target: router,
@@ -612,7 +612,7 @@ fn fastify_route(
         || ["preHandler", "onRequest"]
             .iter()
             .filter_map(|k| get(k))
-            .any(|v| is_limiter_name(text_of(v, ctx)));
+            .any(|v| is_limiter_name_in(ctx, text_of(v, ctx)));
     sink.fact(RouteFact {
         method: method.to_ascii_uppercase(),
         path: url.to_string(),
@@ -831,7 +831,11 @@ fn nest_limited(decs: &[(&str, Node<'_>)], ctx: &FileCtx<'_>) -> bool {
         *name == "UseGuards"
             && d.named_child(0)
                 .filter(|c| c.kind() == "call_expression")
-                .is_some_and(|c| args(c).iter().any(|a| is_limiter_name(text_of(*a, ctx))))
+                .is_some_and(|c| {
+                    args(c)
+                        .iter()
+                        .any(|a| is_limiter_name_in(ctx, text_of(*a, ctx)))
+                })
     })
 }
 
@@ -894,7 +898,7 @@ fn nest_global_guard(obj: Node<'_>, ctx: &FileCtx<'_>, sink: &mut backlint_engin
         matches!(
             k.as_str(),
             "useClass" | "useExisting" | "useValue" | "useFactory"
-        ) && is_limiter_name(text_of(*v, ctx))
+        ) && is_limiter_name_in(ctx, text_of(*v, ctx))
     });
     if provides && limiter {
         sink.fact(LimitFact {
@@ -916,7 +920,11 @@ fn nest_global_guards_call(
         .child_by_field_name("function")
         .and_then(|f| ctx.last_name(f))
         == Some("useGlobalGuards");
-    if is_global && args(call).iter().any(|a| is_limiter_name(text_of(*a, ctx))) {
+    if is_global
+        && args(call)
+            .iter()
+            .any(|a| is_limiter_name_in(ctx, text_of(*a, ctx)))
+    {
         sink.fact(LimitFact {
             target: RouterRef::Framework,
             prefix: String::new(),
@@ -1047,7 +1055,7 @@ impl<'p> RouteGraph<'p> {
                 .find(|v| v.name == name)
                 .cloned()
         });
-        let by_words = crate::knowledge::auth::auth_operation(&full)
+        let by_words = crate::knowledge::auth::auth_operation_with(&full, self.project.options)
             .map(|w| format!("`{w}` in its path"))
             .or_else(|| {
                 crate::knowledge::auth::auth_operation_in_name(&route.view_name)

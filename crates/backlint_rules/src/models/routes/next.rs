@@ -6,7 +6,7 @@
 use backlint_engine::{FileCtx, Node, NodeId, Sink};
 
 use super::{auth_reason, LimitFact, RouteFact, RouterRef};
-use crate::knowledge::rate_limit::{is_limiter_name, RATE_LIMIT_PACKAGES};
+use crate::knowledge::rate_limit::{is_limiter_name_in, RATE_LIMIT_PACKAGES};
 use crate::models::db_calls::imports_any;
 
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -117,7 +117,7 @@ fn calls_limiter(f: Node<'_>, ctx: &FileCtx<'_>) -> bool {
         let n = ctx.node(x);
         n.kind() == "call_expression"
             && n.child_by_field_name("function")
-                .is_some_and(|c| is_limiter_name(ctx.text(c)))
+                .is_some_and(|c| is_limiter_name_in(ctx, ctx.text(c)))
     })
 }
 

@@ -11,7 +11,7 @@ use super::{
     auth_reason, import_ref, python_module_of, DefaultLimiter, ExportFact, InitLimiter, LimitFact,
     MountFact, RouteFact, RouterFact, RouterKind, RouterRef, UsesLimiter,
 };
-use crate::knowledge::rate_limit::{is_limiter_name, RATE_LIMIT_PACKAGES};
+use crate::knowledge::rate_limit::{is_limiter_name_in, RATE_LIMIT_PACKAGES};
 use crate::models::db_calls::imports_any;
 
 /// App and router constructors: (qualified name, kind, keyword holding the prefix).
@@ -97,7 +97,7 @@ fn positional<'t>(call: Node<'t>) -> Vec<Node<'t>> {
 /// Whether a `dependencies=[…]` list (or any expression) holds a rate limiter
 /// (`Depends(RateLimiter(times=5, seconds=60))`).
 fn has_limiter(e: Option<Node<'_>>, ctx: &FileCtx<'_>) -> bool {
-    e.is_some_and(|e| is_limiter_name(ctx.text(e)) || ctx.text(e).contains("RateLimiter"))
+    e.is_some_and(|e| is_limiter_name_in(ctx, ctx.text(e)) || ctx.text(e).contains("RateLimiter"))
 }
 
 /// `app = Flask(__name__)`, `router = APIRouter(prefix="/auth", dependencies=[…])`.
@@ -222,7 +222,7 @@ fn route(def: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
         } else {
             Some(expr)
         };
-        if callee.is_some_and(|c| is_limiter_name(ctx.text(c))) {
+        if callee.is_some_and(|c| is_limiter_name_in(ctx, ctx.text(c))) {
             limited = true;
             continue;
         }
@@ -418,7 +418,7 @@ fn init_app(call: Node<'_>, ctx: &FileCtx<'_>, sink: &mut Sink) {
     let Some(limiter) = f.child_by_field_name("object") else {
         return;
     };
-    if !is_limiter_name(ctx.text(limiter)) {
+    if !is_limiter_name_in(ctx, ctx.text(limiter)) {
         return;
     }
     let Some(app) = positional(call).first().and_then(|a| router_ref(*a, ctx)) else {
