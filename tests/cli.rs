@@ -22,7 +22,7 @@ const FINDING: &str = "localStorage.setItem('token', t);\n";
 const CONCISE_LINE: &str = r"^[^:]+:\d+:\d+: (error|warning|note)\[[a-z0-9-]+\] .+$";
 
 /// The regex of the human summary line.
-const SUMMARY_LINE: &str = r"^\d+ problems? \(\d+ errors?, \d+ warnings?(, \d+ notes?)?\) in \d+ files? scanned in \d+\.\d+s$";
+const SUMMARY_LINE: &str = r"^\d+ problems? \(\d+ errors?, \d+ warnings?(, \d+ notes?)?\) in \d+ files? scanned in \d+\.\d+s(; \d+ suppressed)?((; |, )\d+ in baseline)?$";
 
 // ----------------------------------------------------------------------------------------
 // Helpers
@@ -160,9 +160,13 @@ fn summary_lines(text: &str) -> Vec<&str> {
     text.lines().filter(|l| re.eval(l)).collect()
 }
 
-/// The integers of a summary line, in order: problems, errors, warnings, [notes,] files.
+/// The integers of a summary line, in order: problems, errors, warnings, [notes,] files
+/// (not the suppressed and baseline counts after `;`).
 fn summary_numbers(line: &str) -> Vec<usize> {
-    line.split_whitespace()
+    line.split(';')
+        .next()
+        .unwrap_or(line)
+        .split_whitespace()
         .filter_map(|t| t.trim_matches(['(', ')', ',']).parse().ok())
         .collect()
 }
