@@ -107,28 +107,6 @@ pub fn unknown_rule_message(name: &str) -> String {
     }
 }
 
-/// The candidate closest to `name` by edit distance, when close enough to be a typo.
-pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut c: Vec<&str> = candidates.collect();
-    c.sort_unstable();
-    c.dedup();
-    c.into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .min()
-        .filter(|(d, c)| *d <= c.len().max(3) / 2)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+/// The candidate closest to `name` by edit distance, when close enough to be a typo (the
+/// engine's, which also suggests rule ids in suppression comments).
+pub use backlint_engine::suppress::closest;
