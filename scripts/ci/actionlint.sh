@@ -23,8 +23,9 @@ timed "action schema" check-jsonschema --builtin-schema vendor.github-actions ac
 timed "action.yml checks" python scripts/ci/check_action.py check action.yml .github/workflows/backlint.yml
 timed "shellcheck CI scripts" shellcheck --severity=style --external-sources .ci/run scripts/ci/*.sh
 
-# The action's scripts for real, with a debug build of the CLI (the cache step taken as a hit).
-cargo build --quiet --locked -p backlint
+# The action's scripts for real, with the debug build of the CLI that the tests made (in
+# target/, not the release builds' directory; the cache step taken as a hit).
+CARGO_TARGET_DIR="$ROOT/target" timed "cargo build (debug)" cargo build --quiet --locked -p backlint
 bin="$ROOT/target/debug/backlint"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
